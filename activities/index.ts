@@ -1,0 +1,20 @@
+/** Every activity the worker registers, built from their dependencies (a real database, a real mail transport). */
+import type { Pool } from 'pg';
+import { createCollectionLogActivities } from './collection-log/activities';
+import { createNoticeActivities, type NoticeDependencies } from './notices/activities';
+import { createPaymentActivities } from './payments/activities';
+import { createTaskActivities } from './tasks/activities';
+
+export type ActivityDependencies = NoticeDependencies & { db: Pool };
+
+export function createActivities(deps: ActivityDependencies) {
+  return {
+    ...createCollectionLogActivities(deps.db),
+    ...createNoticeActivities(deps),
+    ...createPaymentActivities(deps.db),
+    ...createTaskActivities(deps.db),
+  };
+}
+
+/** The activity interface, as workflows see it. */
+export type CollectionsActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,36 @@
+/** Opens tasks on the collectors' worklist: calls, escalations, write-off reviews. */
+import type { Pool } from 'pg';
+import { inTransaction } from '../../src/db/pool';
+import { appendCollectionEvent, type CollectionEvent } from '../collection-log/collection-event';
+
+export interface CollectorTaskInput {
+  customerId: string;
+  kind: 'call' | 'escalation' | 'write_off_review';
+  level: string;
+  title: string;
+  /** What a person needs to act: balance, what was sent, history. */
+  context: Record<string, unknown>;
+  priority: number;
+  /** The timeline entry for opening it; its key is the task's key too. */
+  event: CollectionEvent;
+}
+
+export function createTaskActivities(db: Pool) {
+  return {
+    /** Opens the task once per key and logs it; returns the task id. */
+    async openCollectorTask(input: CollectorTaskInput): Promise<number> {
+      return inTransaction(db, async (client) => {
+        const { event } = input;
+        const result = await client.query<{ task_id: number }>(
+          `INSERT INTO tasks (idempotency_key, invoice_id, customer_id, kind, level, title, context, priority)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
+           RETURNING task_id`,
+          [event.idempotencyKey, event.invoiceId, input.customerId, input.kind, input.level, input.title, JSON.stringify(input.context), input.priority],
+        );
+        await appendCollectionEvent(client, { ...event, data: { ...event.data, taskId: result.rows[0].task_id } });
+        return result.rows[0].task_id;
+      });
+    },
+  };
+}

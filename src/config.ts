@@ -1,0 +1,94 @@
+/** All configuration, read once from the environment and validated; nothing else reads process.env. */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalText = z.string().trim().min(1).optional();
+
+const environmentSchema = z.object({
+  DATABASE_URL: optionalText,
+  POSTGRES_PORT: port.default(54329),
+  DATA_DIR: z.string().default('.data'),
+
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('collections'),
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_TLS_CERT_PATH: optionalText,
+  TEMPORAL_TLS_KEY_PATH: optionalText,
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+
+  PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  RESEND_API_KEY: optionalText,
+  RESEND_BASE_URL: optionalText,
+  MAIL_FROM: z.string().default('Accounts Receivable <ar@example.com>'),
+  COMPANY_NAME: z.string().default('Example Co.'),
+  COLLECTIONS_PHONE: z.string().default('+1 555 0100'),
+});
+
+/** The engine's settings. */
+export interface Config {
+  /** Postgres to use; undefined starts an embedded one. */
+  databaseUrl?: string;
+  embeddedPostgresPort: number;
+  dataDir: string;
+  temporal: {
+    /** Cluster to use; undefined starts a local dev server. */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls: boolean;
+    tlsCertPath?: string;
+    tlsKeyPath?: string;
+    devServerPort: number;
+    devServerUiPort: number;
+  };
+  httpPort: number;
+  logLevel: string;
+  mail: {
+    resendApiKey?: string;
+    resendBaseUrl?: string;
+    from: string;
+    companyName: string;
+    collectionsPhone: string;
+  };
+}
+
+/** Reads and validates configuration; a bad value stops start-up with the variable's name. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  return {
+    databaseUrl: env.DATABASE_URL,
+    embeddedPostgresPort: env.POSTGRES_PORT,
+    dataDir: env.DATA_DIR,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      apiKey: env.TEMPORAL_API_KEY,
+      tls: env.TEMPORAL_TLS === 'true' || Boolean(env.TEMPORAL_API_KEY) || Boolean(env.TEMPORAL_TLS_CERT_PATH),
+      tlsCertPath: env.TEMPORAL_TLS_CERT_PATH,
+      tlsKeyPath: env.TEMPORAL_TLS_KEY_PATH,
+      devServerPort: env.TEMPORAL_PORT,
+      devServerUiPort: env.TEMPORAL_UI_PORT,
+    },
+    httpPort: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    mail: {
+      resendApiKey: env.RESEND_API_KEY,
+      resendBaseUrl: env.RESEND_BASE_URL,
+      from: env.MAIL_FROM,
+      companyName: env.COMPANY_NAME,
+      collectionsPhone: env.COLLECTIONS_PHONE,
+    },
+  };
+}

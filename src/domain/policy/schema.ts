@@ -1,0 +1,125 @@
+/**
+ * The collections policy: versioned data that drives every invoice workflow. A workflow receives a
+ * snapshot at start and never reads a policy again, so a new version only affects new workflows.
+ */
+import { z } from 'zod';
+
+export const SEGMENTS = ['strategic', 'enterprise', 'smb', 'government', 'international'] as const;
+export const RISK_TIERS = ['green', 'yellow', 'orange', 'red'] as const;
+export const TONES = ['friendly', 'neutral', 'firm'] as const;
+/** Escalation ladder, lowest first. */
+export const ESCALATION_LEVELS = ['collector', 'sales', 'management', 'legal', 'agency'] as const;
+
+export const segmentSchema = z.enum(SEGMENTS);
+export const riskTierSchema = z.enum(RISK_TIERS);
+export const toneSchema = z.enum(TONES);
+export const escalationLevelSchema = z.enum(ESCALATION_LEVELS);
+
+export type Segment = z.infer<typeof segmentSchema>;
+export type RiskTier = z.infer<typeof riskTierSchema>;
+export type Tone = z.infer<typeof toneSchema>;
+export type EscalationLevel = z.infer<typeof escalationLevelSchema>;
+
+const identifier = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes');
+
+/** Limits a step to some segments or risk tiers; absent means every one. */
+const appliesToSchema = z.object({
+  segments: z.array(segmentSchema).min(1).optional(),
+  riskTiers: z.array(riskTierSchema).min(1).optional(),
+}).strict();
+
+const stepBase = {
+  id: identifier,
+  /** Days relative to the due date: −3 is three days before, 30 is thirty days after. */
+  offsetDays: z.number().int().min(-90).max(3650),
+  appliesTo: appliesToSchema.optional(),
+};
+
+const emailStepSchema = z.object({
+  ...stepBase,
+  action: z.literal('email'),
+  template: identifier,
+  tone: toneSchema,
+  /** The last notice before escalation; templates word it as such. */
+  finalNotice: z.boolean().default(false),
+}).strict();
+
+const callTaskStepSchema = z.object({
+  ...stepBase,
+  action: z.literal('call_task'),
+  script: identifier.optional(),
+}).strict();
+
+const escalationStepSchema = z.object({
+  ...stepBase,
+  action: z.literal('escalate'),
+  level: escalationLevelSchema.exclude(['collector']),
+}).strict();
+
+export const dunningStepSchema = z.discriminatedUnion('action', [emailStepSchema, callTaskStepSchema, escalationStepSchema]);
+export type DunningStep = z.infer<typeof dunningStepSchema>;
+
+const agingBucketSchema = z.object({
+  label: z.string().min(1),
+  fromDays: z.number().int().nullable(),
+  toDays: z.number().int().nullable(),
+}).strict();
+
+export const collectionsPolicySchema = z.object({
+  policyId: identifier,
+  version: z.number().int().positive(),
+  name: z.string().min(1).max(200),
+  agingBuckets: z.array(agingBucketSchema).min(1),
+  /** Hour of the day (UTC) at which scheduled steps run. */
+  sendHourUtc: z.number().int().min(0).max(23).default(9),
+  dunningSteps: z.array(dunningStepSchema).min(1),
+  writeOff: z.object({
+    /** Days past due at which a write-off review opens. */
+    reviewAfterDays: z.number().int().min(30).max(3650).default(180),
+    /** When a review decides to keep collecting, days until the next review. */
+    reReviewAfterDays: z.number().int().min(1).max(3650).default(90),
+  }).strict(),
+}).strict().superRefine((policy, ctx) => {
+  const seen = new Set<string>();
+  policy.dunningSteps.forEach((step, index) => {
+    if (seen.has(step.id)) ctx.addIssue({ code: 'custom', path: ['dunningSteps', index, 'id'], message: `duplicate step id "${step.id}"` });
+    seen.add(step.id);
+    if (step.offsetDays >= policy.writeOff.reviewAfterDays) {
+      ctx.addIssue({ code: 'custom', path: ['dunningSteps', index, 'offsetDays'], message: `step runs on or after the write-off review (day ${policy.writeOff.reviewAfterDays})` });
+    }
+  });
+  checkBucketsContiguous(policy.agingBuckets, ctx);
+});
+
+function checkBucketsContiguous(buckets: z.infer<typeof agingBucketSchema>[], ctx: z.RefinementCtx): void {
+  if (buckets[0].fromDays !== null) ctx.addIssue({ code: 'custom', path: ['agingBuckets', 0, 'fromDays'], message: 'the first bucket must be open below (null)' });
+  const last = buckets.length - 1;
+  if (buckets[last].toDays !== null) ctx.addIssue({ code: 'custom', path: ['agingBuckets', last, 'toDays'], message: 'the last bucket must be open above (null)' });
+  for (let i = 1; i < buckets.length; i++) {
+    const previousEnd = buckets[i - 1].toDays;
+    if (previousEnd === null || buckets[i].fromDays !== previousEnd + 1) {
+      ctx.addIssue({ code: 'custom', path: ['agingBuckets', i, 'fromDays'], message: `must start the day after the previous bucket ends (${previousEnd === null ? 'open' : previousEnd + 1})` });
+    }
+  }
+}
+
+/** A validated policy, as stored and as snapshotted into workflows. */
+export type CollectionsPolicy = z.infer<typeof collectionsPolicySchema>;
+/** A policy as written by a person, before defaults are filled in. */
+export type CollectionsPolicyInput = z.input<typeof collectionsPolicySchema>;
+
+/** One failing field of a refused policy. */
+export interface PolicyProblem {
+  path: string;
+  reason: string;
+}
+
+/** Validates a policy document, returning either the policy or every failing field path and reason. */
+export function parsePolicy(document: unknown): { ok: true; policy: CollectionsPolicy } | { ok: false; problems: PolicyProblem[] } {
+  const result = collectionsPolicySchema.safeParse(document);
+  if (result.success) return { ok: true, policy: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', reason: issue.message })),
+  };
+}

@@ -1,0 +1,41 @@
+/** Invoice registration in the ledger: customer upsert and invoice insert, idempotent by invoice id. */
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { inTransaction } from '../db/pool';
+import type { InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
+import { invoiceWorkflowId } from '../../workflows/invoice-collection/definitions';
+
+/** The outcome of saving: new, the same invoice again, or a different invoice under a known id. */
+export type SaveOutcome = 'created' | 'existing' | 'conflict';
+
+/** A stable hash of what defines an invoice, to tell a harmless repeat from a conflicting one. */
+export function registrationHash(input: InvoiceCollectionInput): string {
+  const { invoice, customer } = input;
+  const essentials = [invoice.invoiceId, invoice.invoiceNumber, invoice.amount.amountMinor, invoice.amount.currency, invoice.dueDate, invoice.issueDate ?? '', customer.customerId];
+  return createHash('sha256').update(JSON.stringify(essentials)).digest('hex');
+}
+
+/** Saves the invoice and its customer in one transaction; the invoice id makes it idempotent. */
+export async function saveInvoice(db: Pool, input: InvoiceCollectionInput): Promise<SaveOutcome> {
+  const { invoice, customer, policy } = input;
+  const hash = registrationHash(input);
+  return inTransaction(db, async (client) => {
+    await client.query(
+      `INSERT INTO customers (customer_id, name, email, segment, risk_tier) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (customer_id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email,
+         segment = EXCLUDED.segment, risk_tier = EXCLUDED.risk_tier, updated_at = now()`,
+      [customer.customerId, customer.name, customer.email ?? null, customer.segment, customer.riskTier],
+    );
+    const inserted = await client.query(
+      `INSERT INTO invoices (invoice_id, customer_id, invoice_number, currency, amount_minor, issue_date, due_date, payment_link,
+         policy_id, policy_version, workflow_id, registration_hash, balance_minor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $5) ON CONFLICT (invoice_id) DO NOTHING`,
+      [invoice.invoiceId, customer.customerId, invoice.invoiceNumber, invoice.amount.currency, invoice.amount.amountMinor,
+        invoice.issueDate ?? null, invoice.dueDate, invoice.paymentLink ?? null, policy.policyId, policy.version,
+        invoiceWorkflowId(invoice.invoiceId), hash],
+    );
+    if (inserted.rowCount === 1) return 'created';
+    const existing = await client.query<{ registration_hash: string }>('SELECT registration_hash FROM invoices WHERE invoice_id = $1', [invoice.invoiceId]);
+    return existing.rows[0].registration_hash === hash ? 'existing' : 'conflict';
+  });
+}

@@ -1,0 +1,25 @@
+/** Builds the worker that runs this project's workflows and activities on one task queue. */
+import path from 'node:path';
+import { Worker, type NativeConnection, type WorkerOptions as TemporalWorkerOptions } from '@temporalio/worker';
+import type { CollectionsActivities } from '../../activities';
+
+export const WORKFLOWS_PATH = path.join(__dirname, '..', '..', 'workflows', 'index.ts');
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: CollectionsActivities;
+  /** A pre-built bundle (tests build one per file); otherwise the workflows are bundled at start. */
+  workflowBundle?: TemporalWorkerOptions['workflowBundle'];
+}
+
+export function createCollectionsWorker(options: WorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  });
+}
