@@ -2,6 +2,7 @@
 import { Pool, types, type PoolClient } from 'pg';
 
 const INT8_OID = 20;
+const DATE_OID = 1082;
 
 /** bigint columns hold money in minor units: read them as numbers, refusing any beyond 2^53. */
 function parseInt8(text: string): number {
@@ -13,11 +14,13 @@ function parseInt8(text: string): number {
 const typeParsers = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID && format !== 'binary') return parseInt8;
+    // A calendar date has no time zone: keep `YYYY-MM-DD` rather than a local-midnight Date.
+    if (oid === DATE_OID && format !== 'binary') return (text: string) => text;
     return types.getTypeParser(oid, format);
   },
 };
 
-/** Opens a pool whose bigint columns come back as safe JS numbers. */
+/** Opens a pool whose bigint columns come back as safe JS numbers and dates as `YYYY-MM-DD`. */
 export function createPool(connectionString: string, max = 10): Pool {
   return new Pool({ connectionString, max, types: typeParsers as never });
 }

@@ -1,4 +1,5 @@
 /** Money as integer minor units with an ISO 4217 code: never floats, never mixed currencies. */
+import currencyCodes from 'currency-codes';
 
 export interface Money {
   /** Amount in the currency's minor unit (cents for USD, yen for JPY). */
@@ -16,16 +17,22 @@ export class CurrencyMismatchError extends Error {
 }
 
 const CURRENCY_CODE = /^[A-Z]{3}$/;
+// Codes for testing, "no currency", precious metals and fund units: not money an invoice is billed in.
+const NOT_BILLABLE = new Set(['XTS', 'XXX', 'XAU', 'XAG', 'XPT', 'XPD', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XSU', 'XUA', 'BOV', 'CHE', 'CHW', 'CLF', 'COU', 'MXV', 'USN', 'UYI', 'UYW']);
 
-/** True for a well-formed ISO 4217 code that this runtime's CLDR data knows. */
+/** True for an active ISO 4217 currency an invoice can be billed in. */
 export function isKnownCurrency(code: string): boolean {
-  if (!CURRENCY_CODE.test(code)) return false;
-  return Intl.supportedValuesOf('currency').includes(code);
+  return CURRENCY_CODE.test(code) && !NOT_BILLABLE.has(code) && currencyCodes.code(code) !== undefined;
 }
 
-/** Number of minor-unit digits of a currency (2 for USD, 0 for JPY, 3 for KWD). */
+/**
+ * Minor-unit digits from the ISO 4217 list (2 for USD, 0 for JPY, 3 for KWD and IQD). Not from the
+ * runtime's CLDR data, which disagrees for a few currencies (it gives IQD 0 and HUF 0).
+ */
 export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const entry = currencyCodes.code(currency);
+  if (!entry) throw new RangeError(`unknown currency ${currency}`);
+  return entry.digits;
 }
 
 /** Builds a Money, refusing fractional or unsafe amounts. */
@@ -53,5 +60,6 @@ export function subtractMoney(a: Money, b: Money): Money {
 /** Formats for people, e.g. `$1,234.50` or `¥1,235`; never used for arithmetic. */
 export function formatMoney(value: Money, locale = 'en-US'): string {
   const digits = minorUnitDigits(value.currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency }).format(value.amountMinor / 10 ** digits);
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency, minimumFractionDigits: digits, maximumFractionDigits: digits })
+    .format(value.amountMinor / 10 ** digits);
 }

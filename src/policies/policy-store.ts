@@ -20,3 +20,10 @@ export async function latestPolicy(db: Pool, policyId = DEFAULT_POLICY.policyId)
   if (result.rowCount === 0) throw new Error(`no policy "${policyId}" is stored`);
   return collectionsPolicySchema.parse(result.rows[0].document);
 }
+
+/** One stored version of a policy. */
+export async function policyVersion(db: Pool, policyId: string, version: number): Promise<CollectionsPolicy> {
+  const result = await db.query<{ document: unknown }>('SELECT document FROM policies WHERE policy_id = $1 AND version = $2', [policyId, version]);
+  if (result.rowCount === 0) throw new Error(`policy "${policyId}" v${version} is not stored`);
+  return collectionsPolicySchema.parse(result.rows[0].document);
+}

@@ -92,6 +92,12 @@ export const collectionsPolicySchema = z.object({
 });
 
 function checkBucketsContiguous(buckets: z.infer<typeof agingBucketSchema>[], ctx: z.RefinementCtx): void {
+  if (buckets.length === 0) return; // already refused by min(1)
+  buckets.forEach((bucket, index) => {
+    if (bucket.fromDays !== null && bucket.toDays !== null && bucket.fromDays > bucket.toDays) {
+      ctx.addIssue({ code: 'custom', path: ['agingBuckets', index, 'toDays'], message: `must not be before fromDays (${bucket.fromDays})` });
+    }
+  });
   if (buckets[0].fromDays !== null) ctx.addIssue({ code: 'custom', path: ['agingBuckets', 0, 'fromDays'], message: 'the first bucket must be open below (null)' });
   const last = buckets.length - 1;
   if (buckets[last].toDays !== null) ctx.addIssue({ code: 'custom', path: ['agingBuckets', last, 'toDays'], message: 'the last bucket must be open above (null)' });

@@ -1,0 +1,38 @@
+/** The HTTP API (express + zod): every input validated at the edge, every error problem+json. */
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import type { Pool } from 'pg';
+import type { Logger } from '../logger';
+import { notFoundRoute, ProblemError, problemHandler, sendProblem } from './problem';
+import { healthRoutes } from './routes/health';
+import { invoiceRoutes } from './routes/invoices';
+import { taskRoutes } from './routes/tasks';
+
+export interface ApiDependencies {
+  db: Pool;
+  client: Client;
+  taskQueue: string;
+  log: Logger;
+}
+
+export function createApp(deps: ApiDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    // A POST must say it sends JSON; anything else is refused before parsing.
+    if (req.method === 'POST' && !req.is('application/json')) {
+      sendProblem(res, new ProblemError(415, 'Unsupported media type', 'content-type: must be application/json',
+        [{ field: 'header.content-type', reason: 'must be application/json' }]), req.originalUrl);
+      return;
+    }
+    next();
+  });
+  app.use(express.json({ limit: '1mb', strict: true }));
+  app.use('/v1', healthRoutes(deps.db, deps.client));
+  app.use('/v1', invoiceRoutes(deps));
+  app.use('/v1', taskRoutes(deps.db));
+  app.use(notFoundRoute);
+  app.use(problemHandler(deps.log));
+  return app;
+}

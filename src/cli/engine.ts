@@ -1,0 +1,62 @@
+/** The engine's two roles, worker and API, built on open infrastructure; `start` runs both in one process. */
+import type { Server } from 'node:http';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { resendTransport } from '../../activities/notices/mail-transport';
+import { TemplateLibrary } from '../../activities/notices/template-library';
+import { createApp } from '../api/app';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { connectWorker } from '../temporal/connection';
+import { createCollectionsWorker } from '../temporal/worker';
+import type { OpenDatabase, OpenTemporal } from './infrastructure';
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/** Starts a worker polling the task queue; email goes to Resend, or to the outbox without an API key. */
+export async function startWorkerRole(config: Config, log: Logger, database: OpenDatabase, temporal: OpenTemporal): Promise<RunningWorker> {
+  const { resendApiKey, resendBaseUrl } = config.mail;
+  if (!resendApiKey) log.warn('RESEND_API_KEY is not set: notices are written to the outbox table, not emailed');
+  const activities = createActivities({
+    db: database.db,
+    templates: new TemplateLibrary(),
+    transport: resendApiKey ? resendTransport(resendApiKey, resendBaseUrl) : undefined,
+    from: config.mail.from,
+    companyName: config.mail.companyName,
+    collectionsPhone: config.mail.collectionsPhone,
+  });
+  const connection = await connectWorker(config.temporal, temporal.address);
+  const worker: Worker = await createCollectionsWorker({
+    connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities,
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+export interface RunningApi {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Serves the HTTP API. */
+export async function startApiRole(config: Config, log: Logger, database: OpenDatabase, temporal: OpenTemporal, port = config.httpPort): Promise<RunningApi> {
+  const app = createApp({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue, log });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(port, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://localhost:${actualPort}`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The command line.
+ *   start [--demo]  everything in one process with embedded defaults (dev server, Postgres, worker, API)
+ *   worker          the worker role only (production: TEMPORAL_ADDRESS and DATABASE_URL)
+ *   api             the HTTP API role only
+ *   migrate         apply database migrations and exit
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../config';
+import { createLogger, type Logger } from '../logger';
+import { loadDemo } from './demo';
+import { startApiRole, startWorkerRole } from './engine';
+import { installTemporalRuntime } from '../temporal/runtime';
+import { openDatabase, openTemporal, type OpenDatabase, type OpenTemporal } from './infrastructure';
+
+type Stop = () => Promise<void>;
+
+async function stopAll(stops: Stop[], log: Logger): Promise<void> {
+  for (const step of [...stops].reverse()) {
+    await step().catch((error) => log.error({ err: error }, 'error while shutting down'));
+  }
+  stops.length = 0;
+}
+
+/** Runs a start-up; if any part fails, stops what had started (an embedded Postgres would outlive us). */
+async function startingUp(log: Logger, stops: Stop[], work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    await stopAll(stops, log);
+    throw error;
+  }
+}
+
+/** Stops everything in reverse order on Ctrl-C or SIGTERM. */
+function stopOnSignal(log: Logger, stops: Stop[]): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await stopAll(stops, log);
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function start(demo: boolean): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  installTemporalRuntime(log);
+  const stops: Stop[] = [];
+  stopOnSignal(log, stops);
+  await startingUp(log, stops, async () => {
+    const database = await openDatabase(config, log, { allowEmbedded: true });
+    stops.push(() => database.close());
+    const temporal = await openTemporal(config, log, { allowDevServer: true });
+    stops.push(() => temporal.close());
+    const worker = await startWorkerRole(config, log, database, temporal);
+    stops.push(() => worker.stop());
+    const api = await startApiRole(config, log, database, temporal);
+    stops.push(() => api.stop());
+    printBanner(config, database, temporal, api.url);
+    if (demo) {
+      const ids = await loadDemo({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue });
+      process.stdout.write(`Demo: registered ${ids.length} invoices (${ids[0]} … ${ids.at(-1)}); open the Web UI to see their timelines.\n\n`);
+    }
+  });
+}
+
+function printBanner(config: Config, database: OpenDatabase, temporal: OpenTemporal, apiUrl: string): void {
+  const lines = [
+    '',
+    'Collections engine is running',
+    `  HTTP API         ${apiUrl}/v1   (health: ${apiUrl}/v1/health)`,
+    `  Temporal         ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+    temporal.devServer ? `  Temporal Web UI  ${temporal.devServer.uiUrl}/namespaces/${config.temporal.namespace}/workflows` : '',
+    `  Postgres         ${database.where}`,
+    `  Email            ${config.mail.resendApiKey ? 'Resend' : 'outbox table (set RESEND_API_KEY to send)'}`,
+    '  Stop with Ctrl-C',
+  ].filter((line) => line !== '');
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+async function role(name: 'worker' | 'api'): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  installTemporalRuntime(log);
+  const stops: Stop[] = [];
+  stopOnSignal(log, stops);
+  await startingUp(log, stops, async () => {
+    const database = await openDatabase(config, log, { allowEmbedded: false });
+    stops.push(() => database.close());
+    const temporal = await openTemporal(config, log, { allowDevServer: false });
+    stops.push(() => temporal.close());
+    if (name === 'worker') {
+      stops.push((await startWorkerRole(config, log, database, temporal)).stop);
+      log.info({ taskQueue: config.temporal.taskQueue, temporal: temporal.address }, 'worker running');
+    } else {
+      const api = await startApiRole(config, log, database, temporal);
+      stops.push(api.stop);
+      log.info({ url: api.url }, 'API listening');
+    }
+  });
+}
+
+async function migrate(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase(config, log, { allowEmbedded: false });
+  await database.close();
+  log.info('database is up to date');
+}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { demo: { type: 'boolean', default: false } } });
+  const command = positionals[0] ?? 'start';
+  switch (command) {
+    case 'start': return start(values.demo ?? false);
+    case 'worker':
+    case 'api': return role(command);
+    case 'migrate': return migrate();
+    default:
+      throw new Error(`unknown command "${command}"; use start [--demo], worker, api or migrate`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

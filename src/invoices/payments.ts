@@ -1,0 +1,80 @@
+/** Recording a payment: the workflow applies it once per payment id and answers with the new balance. */
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { fieldProblem, notFound, ProblemError } from '../api/problem';
+import type { RecordPaymentRequest } from '../api/request-schemas';
+import { invoiceWorkflowId, recordPaymentUpdate, type PaymentResult } from '../../workflows/invoice-collection/definitions';
+
+export interface PaymentDependencies {
+  db: Pool;
+  client: Client;
+}
+
+interface InvoiceRow {
+  currency: string;
+  status: string;
+}
+
+interface PaymentRow {
+  invoice_id: string;
+  amount_minor: number;
+  currency: string;
+  balance_after_minor: number;
+  credit_minor: number;
+}
+
+/** Applies a payment and returns the new balance; a repeated payment id returns the same answer, applied once. */
+export async function recordPayment(deps: PaymentDependencies, invoiceId: string, request: RecordPaymentRequest): Promise<PaymentResult> {
+  const invoice = await deps.db.query<InvoiceRow>('SELECT currency, status FROM invoices WHERE invoice_id = $1', [invoiceId]);
+  if (invoice.rowCount === 0) throw notFound(`invoice ${invoiceId}`);
+  if (invoice.rows[0].currency !== request.amount.currency) {
+    throw fieldProblem('body.amount.currency', `must be the invoice's currency ${invoice.rows[0].currency}`);
+  }
+  const posted = await postedPayment(deps.db, request.paymentId);
+  if (posted && posted.invoice_id !== invoiceId) {
+    throw new ProblemError(409, 'Conflict', `paymentId: payment ${request.paymentId} was already applied to another invoice`, [
+      { field: 'body.paymentId', reason: 'was already applied to another invoice' },
+    ]);
+  }
+  if (posted && posted.amount_minor !== request.amount.amountMinor) {
+    throw new ProblemError(409, 'Conflict', `paymentId: payment ${request.paymentId} was already recorded with a different amount`, [
+      { field: 'body.paymentId', reason: 'was already recorded with a different amount' },
+    ]);
+  }
+  const handle = deps.client.workflow.getHandle(invoiceWorkflowId(invoiceId));
+  try {
+    // The update id makes concurrent retries of one payment a single update in Temporal too.
+    return await handle.executeUpdate(recordPaymentUpdate, { args: [request], updateId: `payment-${request.paymentId}` });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      throw new ProblemError(409, 'Payment not applied', String(error.cause?.message ?? error.message));
+    }
+    if (error instanceof WorkflowNotFoundError) return closedInvoiceAnswer(deps.db, invoiceId, request, invoice.rows[0]);
+    throw error;
+  }
+}
+
+async function postedPayment(db: Pool, paymentId: string): Promise<PaymentRow | undefined> {
+  const result = await db.query<PaymentRow>(
+    'SELECT invoice_id, amount_minor, currency, balance_after_minor, credit_minor FROM payments WHERE payment_id = $1', [paymentId]);
+  return result.rows[0];
+}
+
+/** The workflow has ended: a repeat of a posted payment gets its answer again; a new one is refused, not dropped. */
+async function closedInvoiceAnswer(db: Pool, invoiceId: string, request: RecordPaymentRequest, invoice: InvoiceRow): Promise<PaymentResult> {
+  const posted = await postedPayment(db, request.paymentId);
+  const current = await db.query<{ status: string; balance_minor: number; credit_minor: number }>(
+    'SELECT status, balance_minor, credit_minor FROM invoices WHERE invoice_id = $1', [invoiceId]);
+  const state = current.rows[0];
+  if (posted) {
+    return {
+      paymentId: request.paymentId,
+      duplicate: true,
+      status: state.status as PaymentResult['status'],
+      balance: { amountMinor: state.balance_minor, currency: invoice.currency },
+      credit: { amountMinor: state.credit_minor, currency: invoice.currency },
+    };
+  }
+  throw new ProblemError(409, 'Payment not applied', `invoice ${invoiceId} is ${state.status}; the payment was not applied`);
+}

@@ -1,0 +1,59 @@
+/** Registering an invoice: ledger first, then its workflow; a repeat converges instead of duplicating. */
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { RegisterInvoiceRequest } from '../api/request-schemas';
+import { ProblemError } from '../api/problem';
+import { latestPolicy, policyVersion } from '../policies/policy-store';
+import { invoiceWorkflowId, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
+import { saveInvoice } from './invoice-store';
+import { startInvoiceCollection } from './start-collection';
+
+export interface RegistrationResult {
+  /** True when this request created the invoice; false for a repeat of an identical one. */
+  created: boolean;
+  workflowId: string;
+  policy: { policyId: string; version: number };
+}
+
+export interface RegistrationDependencies {
+  db: Pool;
+  client: Client;
+  taskQueue: string;
+}
+
+/**
+ * Saves the invoice and starts its workflow. If the start failed after the save (Temporal down),
+ * repeating the request starts it then, under the policy version saved the first time.
+ */
+export async function registerInvoice(deps: RegistrationDependencies, request: RegisterInvoiceRequest): Promise<RegistrationResult> {
+  const policy = await latestPolicy(deps.db);
+  const input: InvoiceCollectionInput = {
+    invoice: {
+      invoiceId: request.invoiceId,
+      invoiceNumber: request.invoiceNumber,
+      amount: request.amount,
+      issueDate: request.issueDate,
+      dueDate: request.dueDate,
+      paymentLink: request.paymentLink,
+    },
+    customer: request.customer,
+    policy,
+  };
+  const saved = await saveInvoice(deps.db, input);
+  if (saved === 'conflict') {
+    throw new ProblemError(409, 'Conflict', `invoiceId: invoice ${request.invoiceId} is already registered with different details`, [
+      { field: 'body.invoiceId', reason: 'is already registered with a different number, amount, currency, dates or customer' },
+    ]);
+  }
+  if (saved === 'existing') {
+    const stored = await deps.db.query<{ policy_id: string; policy_version: number }>(
+      'SELECT policy_id, policy_version FROM invoices WHERE invoice_id = $1', [request.invoiceId]);
+    input.policy = await policyVersion(deps.db, stored.rows[0].policy_id, stored.rows[0].policy_version);
+  }
+  await startInvoiceCollection(deps.client, deps.taskQueue, input);
+  return {
+    created: saved === 'created',
+    workflowId: invoiceWorkflowId(request.invoiceId),
+    policy: { policyId: input.policy.policyId, version: input.policy.version },
+  };
+}

@@ -1,0 +1,141 @@
+import { STANDARD_AGING_BUCKETS } from '../../src/domain/aging';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
+import { collectionsPolicySchema, parsePolicy, type CollectionsPolicyInput, type PolicyProblem } from '../../src/domain/policy/schema';
+
+/** A plain copy of the default policy, changed by `edit`, as a document a person might submit. */
+function policyWith(edit: (doc: any) => void): unknown {
+  const doc = structuredClone(DEFAULT_POLICY);
+  edit(doc);
+  return doc;
+}
+
+function problemsOf(document: unknown): PolicyProblem[] {
+  const result = parsePolicy(document);
+  if (result.ok) throw new Error('expected the policy to be refused');
+  return result.problems;
+}
+
+describe('DEFAULT_POLICY', () => {
+  test('validates against the schema', () => {
+    expect(parsePolicy(DEFAULT_POLICY)).toEqual({ ok: true, policy: DEFAULT_POLICY });
+  });
+
+  test('has the playbook steps, standard buckets and a 180-day review', () => {
+    expect(DEFAULT_POLICY.dunningSteps.map((s) => s.offsetDays)).toEqual([-3, 1, 7, 15, 30, 35, 45, 60, 90, 120]);
+    expect(DEFAULT_POLICY.dunningSteps.filter((s) => s.action === 'email' && s.finalNotice).map((s) => s.id)).toEqual(['final-notice']);
+    expect(DEFAULT_POLICY.agingBuckets).toEqual(STANDARD_AGING_BUCKETS);
+    expect(DEFAULT_POLICY.writeOff).toEqual({ reviewAfterDays: 180, reReviewAfterDays: 90 });
+  });
+});
+
+describe('parsePolicy refuses with field paths and reasons', () => {
+  test('a duplicate step id', () => {
+    expect(problemsOf(policyWith((p) => { p.dunningSteps[3].id = 'reminder-1-day'; }))).toEqual([
+      { path: 'dunningSteps.3.id', reason: 'duplicate step id "reminder-1-day"' },
+    ]);
+  });
+
+  test.each([180, 200])('a step on or after the review day (offset %i)', (offset) => {
+    expect(problemsOf(policyWith((p) => { p.dunningSteps[9].offsetDays = offset; }))).toEqual([
+      { path: 'dunningSteps.9.offsetDays', reason: expect.stringContaining('write-off review (day 180)') },
+    ]);
+  });
+
+  test('a step the day before the review is accepted', () => {
+    expect(parsePolicy(policyWith((p) => { p.dunningSteps[9].offsetDays = 179; })).ok).toBe(true);
+  });
+
+  test('a non-contiguous aging bucket', () => {
+    expect(problemsOf(policyWith((p) => { p.agingBuckets[2].fromDays = 32; }))).toEqual([
+      { path: 'agingBuckets.2.fromDays', reason: expect.stringContaining('start the day after the previous bucket ends (31)') },
+    ]);
+  });
+
+  test('aging buckets closed at either end', () => {
+    const paths = problemsOf(policyWith((p) => { p.agingBuckets[0].fromDays = -30; p.agingBuckets[5].toDays = 365; })).map((x) => x.path);
+    expect(paths).toEqual(['agingBuckets.0.fromDays', 'agingBuckets.5.toDays']);
+  });
+
+  test('an empty bucket list, without crashing', () => {
+    expect(problemsOf(policyWith((doc) => { doc.agingBuckets = []; })).map((p) => p.path)).toEqual(['agingBuckets']);
+  });
+
+  test('a bucket that ends before it starts', () => {
+    const buckets = [
+      { label: 'current', fromDays: null, toDays: 0 }, { label: 'a', fromDays: 1, toDays: 30 },
+      { label: 'b', fromDays: 31, toDays: 20 }, { label: 'c', fromDays: 21, toDays: null },
+    ];
+    expect(problemsOf(policyWith((doc) => { doc.agingBuckets = buckets; })).map((p) => p.path)).toContain('agingBuckets.2.toDays');
+  });
+
+  test('an unknown tone', () => {
+    expect(problemsOf(policyWith((p) => { p.dunningSteps[0].tone = 'angry'; }))).toEqual([
+      { path: 'dunningSteps.0.tone', reason: expect.stringContaining('friendly') },
+    ]);
+  });
+
+  test('an unknown action', () => {
+    expect(problemsOf(policyWith((p) => { p.dunningSteps[1].action = 'sms'; }))).toEqual([
+      { path: 'dunningSteps.1.action', reason: expect.stringContaining('call_task') },
+    ]);
+  });
+
+  test('escalation to the collector level', () => {
+    expect(problemsOf(policyWith((p) => { p.dunningSteps[6].level = 'collector'; })).map((x) => x.path)).toEqual(['dunningSteps.6.level']);
+  });
+
+  test('an extra unknown field, at the root and inside a step', () => {
+    expect(problemsOf(policyWith((p) => { p.owner = 'finance'; }))).toEqual([{ path: '(root)', reason: expect.stringContaining('owner') }]);
+    expect(problemsOf(policyWith((p) => { p.dunningSteps[5].note = 'x'; }))).toEqual([
+      { path: 'dunningSteps.5', reason: expect.stringContaining('note') },
+    ]);
+  });
+
+  test('version 0', () => {
+    expect(problemsOf(policyWith((p) => { p.version = 0; }))).toEqual([{ path: 'version', reason: expect.any(String) }]);
+  });
+
+  test('lists every failing field of the schema, not just the first', () => {
+    const paths = problemsOf(policyWith((p) => {
+      p.version = 0;
+      p.dunningSteps[0].tone = 'angry';
+      p.dunningSteps[2].action = 'sms';
+      p.sendHourUtc = 24;
+      p.owner = 'finance';
+    })).map((x) => x.path);
+    expect(paths).toEqual(expect.arrayContaining(['version', 'dunningSteps.0.tone', 'dunningSteps.2.action', 'sendHourUtc', '(root)']));
+    expect(paths).toHaveLength(5);
+  });
+
+  test('lists every failing cross-field rule, not just the first', () => {
+    const paths = problemsOf(policyWith((p) => {
+      p.dunningSteps[3].id = 'reminder-1-day';
+      p.dunningSteps[9].offsetDays = 180;
+      p.agingBuckets[2].fromDays = 32;
+    })).map((x) => x.path);
+    expect(paths).toEqual(['dunningSteps.3.id', 'dunningSteps.9.offsetDays', 'agingBuckets.2.fromDays']);
+  });
+});
+
+describe('defaults', () => {
+  const minimal: CollectionsPolicyInput = {
+    policyId: 'minimal',
+    version: 1,
+    name: 'Minimal',
+    agingBuckets: [{ label: 'all', fromDays: null, toDays: null }],
+    dunningSteps: [{ id: 'only', offsetDays: 1, action: 'email', template: 'reminder-past-due', tone: 'neutral' }],
+    writeOff: {},
+  };
+
+  test('fill finalNotice false, sendHourUtc 9 and the write-off timers when omitted', () => {
+    const policy = collectionsPolicySchema.parse(minimal);
+    expect(policy.sendHourUtc).toBe(9);
+    expect(policy.dunningSteps[0]).toMatchObject({ finalNotice: false });
+    expect(policy.writeOff).toEqual({ reviewAfterDays: 180, reReviewAfterDays: 90 });
+  });
+
+  test('keep given values', () => {
+    const result = parsePolicy({ ...minimal, sendHourUtc: 14 });
+    expect(result.ok && result.policy.sendHourUtc).toBe(14);
+  });
+});
