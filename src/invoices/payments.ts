@@ -44,8 +44,8 @@ export async function recordPayment(deps: PaymentDependencies, invoiceId: string
   }
   const handle = deps.client.workflow.getHandle(invoiceWorkflowId(invoiceId));
   try {
-    // The update id makes concurrent retries of one payment a single update in Temporal too.
-    return await handle.executeUpdate(recordPaymentUpdate, { args: [request], updateId: `payment-${request.paymentId}` });
+    // The workflow dedupes by payment id and says so (`duplicate: true`) on a repeat.
+    return await handle.executeUpdate(recordPaymentUpdate, { args: [request] });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       throw new ProblemError(409, 'Payment not applied', String(error.cause?.message ?? error.message));

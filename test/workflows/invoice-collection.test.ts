@@ -210,3 +210,14 @@ test('cancel (invoice voided) ends collection cleanly', async () => {
   const events = await rows<{ type: string; summary: string }>('SELECT type, summary FROM collection_events WHERE invoice_id = $1 ORDER BY event_id', [input.invoice.invoiceId]);
   expect(events.at(-1)).toEqual({ type: 'invoice_cancelled', summary: 'cancelled: invoice voided' });
 });
+
+test('a cancel that arrives with the start wins over the step due at start', async () => {
+  const input = invoiceInput({ dueInDays: -40, now: await env.currentTimeMs() });
+  await saveInvoice(db.pool, input);
+  const handle = await env.client.workflow.signalWithStart('invoiceCollection', {
+    workflowId: invoiceWorkflowId(input.invoice.invoiceId), taskQueue: TASK_QUEUE, args: [input],
+    signal: cancelInvoiceSignal, signalArgs: [{ reason: 'issued in error' }],
+  });
+  expect((await handle.result()).status).toBe('cancelled');
+  expect(await rows('SELECT 1 FROM tasks WHERE invoice_id = $1', [input.invoice.invoiceId])).toHaveLength(0);
+});

@@ -95,16 +95,18 @@ class InvoiceCollection {
     const missed = pastReview ? [...skipped, ...(current ? [current] : [])] : skipped;
     this.upcoming = pastReview ? [] : upcoming;
     this.skippedSteps = missed.map((step) => step.id);
-    this.status = age > 0 ? 'in_collection' : 'scheduled';
+    // A signal buffered before setup (signal-with-start) may already have closed the invoice.
+    if (!this.closed) this.status = age > 0 ? 'in_collection' : 'scheduled';
     const skippedNote = missed.length > 0 ? `; skipped ${this.skippedSteps.join(', ')}` : '';
     await this.record('started', 'collection_started', `collection started at ${age} days past due${skippedNote}`, {
       daysPastDue: age, skippedSteps: this.skippedSteps, policy: { policyId: this.input.policy.policyId, version: this.input.policy.version },
     });
-    if (current && !pastReview) await this.perform(current);
+    // A cancel or payment may have arrived while the start was recorded.
+    if (current && !pastReview && !this.closed) await this.perform(current);
   }
 
   private async perform(step: DunningStep): Promise<void> {
-    if (this.daysPastDue() > 0) this.status = 'in_collection';
+    if (this.daysPastDue() > 0 && this.status === 'scheduled') this.status = 'in_collection';
     switch (step.action) {
       case 'email':
         await this.sendNotice(step);
