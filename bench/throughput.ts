@@ -1,0 +1,165 @@
+/**
+ * Prints figures (not a test): invoices registered per second through the HTTP API next to raw
+ * workflow starts per second through the Temporal client in the same run, payment-to-new-balance
+ * latency, and the history size of one invoice dunned for 180 days.
+ *
+ *   npm run bench                      (BENCH_INVOICES=500 BENCH_CONCURRENCY=16 to change the load)
+ */
+import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { TemplateLibrary } from '../activities/notices/template-library';
+import { createApp } from '../src/api/app';
+import { addDays, isoDateOf } from '../src/domain/calendar';
+import { DEFAULT_POLICY } from '../src/domain/policy/default-policy';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { migrateUp } from '../src/db/migrate';
+import { createPool } from '../src/db/pool';
+import { saveInvoice } from '../src/invoices/invoice-store';
+import { startInvoiceCollection } from '../src/invoices/start-collection';
+import { createLogger } from '../src/logger';
+import { ensureDefaultPolicy } from '../src/policies/policy-store';
+import { ALL_SEARCH_ATTRIBUTES, registerSearchAttributes } from '../src/temporal/search-attributes';
+import { ensureTemporalCli, ensureTestServer } from '../src/temporal/toolchain';
+import { createCollectionsWorker } from '../src/temporal/worker';
+import { invoiceWorkflowId, writeOffDecisionSignal, type InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
+
+const INVOICES = Number(process.env.BENCH_INVOICES ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const PAYMENTS = Math.min(INVOICES, Number(process.env.BENCH_PAYMENTS ?? 200));
+const TASK_QUEUE = 'bench';
+
+/** Runs `work` for 0..count-1 with at most `concurrency` in flight; returns elapsed ms. */
+async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) await work(next++);
+  }));
+  return performance.now() - started;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function invoice(prefix: string, index: number): InvoiceCollectionInput {
+  const today = isoDateOf(Date.now());
+  return {
+    invoice: { invoiceId: `${prefix}-${index}`, invoiceNumber: `${prefix}-${index}`, amount: { amountMinor: 100_000 + index, currency: 'USD' }, dueDate: addDays(today, 20) },
+    customer: { customerId: `C-${index % 50}`, name: `Customer ${index % 50}`, email: `ap${index % 50}@example.com`, segment: 'smb', riskTier: 'green' },
+    policy: DEFAULT_POLICY,
+  };
+}
+
+async function throughputAndLatency(): Promise<void> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'collections-bench-'));
+  const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: 55000 + Math.floor(Math.random() * 500), persistent: false });
+  const cli = await ensureTemporalCli();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { ...(cli ? { executable: { type: 'existing-path' as const, path: cli } } : {}), searchAttributes: [...ALL_SEARCH_ATTRIBUTES], extraArgs: ['--log-level', 'error'] },
+  });
+  const url = postgres.urlFor('postgres');
+  await migrateUp(url);
+  const db = createPool(url, 20);
+  await ensureDefaultPolicy(db);
+  const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
+  const worker: Worker = await createCollectionsWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, activities });
+  const running = worker.run();
+  const app = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent') });
+  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const address = server.address();
+  const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
+  const post = async (route: string, body: unknown) => {
+    const response = await fetch(`${api}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (response.status >= 300) throw new Error(`${route}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  try {
+    // Warm up the worker's bundle and the connections.
+    await post('/invoices', { ...invoice('WARM', 0).invoice, customer: invoice('WARM', 0).customer });
+
+    const apiMs = await pool(INVOICES, CONCURRENCY, async (i) => {
+      const { invoice: inv, customer } = invoice('API', i);
+      await post('/invoices', { ...inv, customer });
+    });
+    const raw = Array.from({ length: INVOICES }, (_, i) => invoice('RAW', i));
+    for (const input of raw) await saveInvoice(db, input); // not timed: the raw figure is Temporal alone
+    const rawMs = await pool(INVOICES, CONCURRENCY, async (i) => { await startInvoiceCollection(env.client, TASK_QUEUE, raw[i]); });
+
+    const latencies: number[] = [];
+    await pool(PAYMENTS, CONCURRENCY, async (i) => {
+      const started = performance.now();
+      await post(`/invoices/API-${i}/payments`, { paymentId: `PAY-${i}`, amount: { amountMinor: 1_000, currency: 'USD' } });
+      latencies.push(performance.now() - started);
+    });
+    latencies.sort((a, b) => a - b);
+
+    const apiRate = INVOICES / (apiMs / 1000);
+    const rawRate = INVOICES / (rawMs / 1000);
+    console.log(`invoices registered via API     ${apiRate.toFixed(1)} /s   (${INVOICES} invoices, concurrency ${CONCURRENCY}, ${(apiMs / 1000).toFixed(2)} s)`);
+    console.log(`raw workflow starts via client  ${rawRate.toFixed(1)} /s   (${INVOICES} starts, ${(rawMs / 1000).toFixed(2)} s)`);
+    console.log(`API / raw ratio                 ${(apiRate / rawRate).toFixed(2)}`);
+    console.log(`payment -> new balance latency  p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   (${PAYMENTS} payments)`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    worker.shutdown();
+    await running;
+    await env.teardown();
+    await db.end();
+    await postgres.stop();
+  }
+}
+
+/** One invoice dunned for 180 days to an approved write-off, on the time-skipping server. */
+async function historyOfFullLife(): Promise<void> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'collections-bench-'));
+  const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: 55500 + Math.floor(Math.random() * 400), persistent: false });
+  const testServer = await ensureTestServer();
+  const env = await TestWorkflowEnvironment.createTimeSkipping(testServer ? { server: { executable: { type: 'existing-path', path: testServer } } } : undefined);
+  const url = postgres.urlFor('postgres');
+  await migrateUp(url);
+  const db = createPool(url);
+  try {
+    await ensureDefaultPolicy(db);
+    await registerSearchAttributes(env.connection, 'default');
+    const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
+    const worker = await createCollectionsWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, activities });
+    await worker.runUntil(async () => {
+      const input = invoice('LIFE', 1);
+      input.invoice.dueDate = addDays(isoDateOf(await env.currentTimeMs()), 5);
+      await saveInvoice(db, input);
+      await startInvoiceCollection(env.client, TASK_QUEUE, input, await env.currentTimeMs());
+      const handle = env.client.workflow.getHandle(invoiceWorkflowId(input.invoice.invoiceId));
+      const started = performance.now();
+      await env.sleep(185 * 86_400_000);
+      await handle.signal(writeOffDecisionSignal, { approved: true, decidedBy: 'bench' });
+      await handle.result();
+      const history = await handle.fetchHistory();
+      const events = history.events ?? [];
+      const count = (type: number) => events.filter((e) => e.eventType === type).length;
+      // Event type numbers from temporal.api.enums.v1.EventType.
+      console.log(`history of a 180-day invoice     ${events.length} events (${count(10)} activities, ${count(17)} timers, ${count(40)} search-attribute upserts, ${count(26)} signals), ${JSON.stringify(history).length} bytes; ran in ${((performance.now() - started) / 1000).toFixed(2)} s of wall time`);
+    });
+  } finally {
+    await db.end();
+    await env.teardown();
+    await postgres.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`collections engine benchmark — ${new Date().toISOString()}, node ${process.version}`);
+  await throughputAndLatency();
+  await historyOfFullLife();
+  console.log(`peak RSS of this process         ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
