@@ -22,7 +22,11 @@ const typeParsers = {
 
 /** Opens a pool whose bigint columns come back as safe JS numbers and dates as `YYYY-MM-DD`. */
 export function createPool(connectionString: string, max = 10): Pool {
-  return new Pool({ connectionString, max, types: typeParsers as never });
+  const pool = new Pool({ connectionString, max, types: typeParsers as never });
+  // An idle connection dropped by the server (restart, failover) must not crash the process;
+  // the pool replaces it, and a query in flight reports its own error.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 /** Runs `work` in one transaction: all of it lands, or none of it. */
