@@ -12,7 +12,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { TemplateLibrary } from '../activities/notices/template-library';
+import { TemplateLibrary } from '../src/notices/template-library';
 import { createApp } from '../src/api/app';
 import { addDays, isoDateOf } from '../src/domain/calendar';
 import { DEFAULT_POLICY } from '../src/domain/policy/default-policy';

@@ -13,7 +13,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
-import { TemplateLibrary } from '../activities/notices/template-library';
+import { TemplateLibrary } from '../src/notices/template-library';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { migrateUp } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';

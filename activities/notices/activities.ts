@@ -8,7 +8,7 @@ import { inTransaction } from '../../src/db/pool';
 import { formatMoney, type Money } from '../../src/domain/money';
 import { appendCollectionEvent, type CollectionEvent } from '../collection-log/collection-event';
 import type { MailTransport } from './mail-transport';
-import type { NoticeVariables, RenderedEmail, TemplateLibrary } from './template-library';
+import type { NoticeVariables, RenderedEmail, TemplateLibrary } from '../../src/notices/template-library';
 
 export interface DunningNoticeInput {
   customer: { customerId: string; name: string; email?: string };

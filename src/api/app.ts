@@ -3,9 +3,11 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Pool } from 'pg';
 import type { Logger } from '../logger';
+import { TemplateLibrary } from '../notices/template-library';
 import { notFoundRoute, ProblemError, problemHandler, sendProblem } from './problem';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
+import { policyRoutes } from './routes/policies';
 import { taskRoutes } from './routes/tasks';
 
 export interface ApiDependencies {
@@ -13,6 +15,8 @@ export interface ApiDependencies {
   client: Client;
   taskQueue: string;
   log: Logger;
+  /** Email templates, checked when a policy is saved; loaded from templates/email when omitted. */
+  templates?: TemplateLibrary;
 }
 
 export function createApp(deps: ApiDependencies): Express {
@@ -32,6 +36,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use('/v1', healthRoutes(deps.db, deps.client));
   app.use('/v1', invoiceRoutes(deps));
   app.use('/v1', taskRoutes(deps.db));
+  app.use('/v1', policyRoutes(deps.db, deps.templates ?? new TemplateLibrary()));
   app.use(notFoundRoute);
   app.use(problemHandler(deps.log));
   return app;

@@ -31,6 +31,7 @@ export const registerInvoiceSchema = z.object({
   amount: moneySchema,
   issueDate: isoDate.optional(),
   dueDate: isoDate,
+  policyId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a policy id: lower-case letters, digits and dashes').max(100).optional(),
   paymentLink: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).optional(),
   customer: z.object({
     customerId: businessKey,

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { resendTransport } from '../../activities/notices/mail-transport';
-import { TemplateLibrary } from '../../activities/notices/template-library';
+import { TemplateLibrary } from '../notices/template-library';
 import { createApp } from '../api/app';
 import type { Config } from '../config';
 import type { Logger } from '../logger';

@@ -2,11 +2,14 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { RegisterInvoiceRequest } from '../api/request-schemas';
-import { ProblemError } from '../api/problem';
-import { latestPolicy, policyVersion } from '../policies/policy-store';
+import { fieldProblem, ProblemError } from '../api/problem';
+import { DEFAULT_POLICY } from '../domain/policy/default-policy';
+import { latestPolicy, PolicyNotFoundError, policyVersion } from '../policies/policy-store';
 import { invoiceWorkflowId, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
 import { saveInvoice } from './invoice-store';
 import { startInvoiceCollection } from './start-collection';
+
+const DEFAULT_POLICY_ID = DEFAULT_POLICY.policyId;
 
 export interface RegistrationResult {
   /** True when this request created the invoice; false for a repeat of an identical one. */
@@ -26,7 +29,10 @@ export interface RegistrationDependencies {
  * repeating the request starts it then, under the policy version saved the first time.
  */
 export async function registerInvoice(deps: RegistrationDependencies, request: RegisterInvoiceRequest): Promise<RegistrationResult> {
-  const policy = await latestPolicy(deps.db);
+  const policy = await latestPolicy(deps.db, request.policyId ?? DEFAULT_POLICY_ID).catch((error: unknown) => {
+    if (error instanceof PolicyNotFoundError) throw fieldProblem('body.policyId', `no policy "${request.policyId}" is stored`);
+    throw error;
+  });
   const input: InvoiceCollectionInput = {
     invoice: {
       invoiceId: request.invoiceId,

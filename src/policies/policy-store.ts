@@ -1,7 +1,11 @@
 /** Policies in Postgres: versioned documents; new invoices take the latest version as their snapshot. */
 import type { Pool } from 'pg';
+import { inTransaction } from '../db/pool';
 import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { collectionsPolicySchema, type CollectionsPolicy } from '../domain/policy/schema';
+
+/** No stored policy has that id (or version). */
+export class PolicyNotFoundError extends Error {}
 
 /** Stores the default policy as version 1 when no policy exists yet. */
 export async function ensureDefaultPolicy(db: Pool): Promise<void> {
@@ -17,13 +21,43 @@ export async function latestPolicy(db: Pool, policyId = DEFAULT_POLICY.policyId)
     'SELECT document FROM policies WHERE policy_id = $1 ORDER BY version DESC LIMIT 1',
     [policyId],
   );
-  if (result.rowCount === 0) throw new Error(`no policy "${policyId}" is stored`);
+  if (result.rowCount === 0) throw new PolicyNotFoundError(`no policy "${policyId}" is stored`);
   return collectionsPolicySchema.parse(result.rows[0].document);
 }
 
 /** One stored version of a policy. */
 export async function policyVersion(db: Pool, policyId: string, version: number): Promise<CollectionsPolicy> {
   const result = await db.query<{ document: unknown }>('SELECT document FROM policies WHERE policy_id = $1 AND version = $2', [policyId, version]);
-  if (result.rowCount === 0) throw new Error(`policy "${policyId}" v${version} is not stored`);
+  if (result.rowCount === 0) throw new PolicyNotFoundError(`policy "${policyId}" v${version} is not stored`);
   return collectionsPolicySchema.parse(result.rows[0].document);
+}
+
+/** The outcome of saving a new version. */
+export type SaveVersionOutcome =
+  | { saved: true; policy: CollectionsPolicy }
+  | { saved: false; latestVersion: number };
+
+/**
+ * Stores `policy` as the next version of its id. When the document names a version, it must be
+ * that next version: an edit made against an older version is refused rather than silently winning.
+ */
+export async function saveNextVersion(db: Pool, policy: Omit<CollectionsPolicy, 'version'> & { version?: number }): Promise<SaveVersionOutcome> {
+  return inTransaction(db, async (client) => {
+    // Serialises concurrent saves of one policy id.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`policy:${policy.policyId}`]);
+    const latest = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM policies WHERE policy_id = $1', [policy.policyId]);
+    const latestVersion = latest.rows[0].version ?? 0;
+    const next = latestVersion + 1;
+    if (policy.version !== undefined && policy.version !== next) return { saved: false, latestVersion };
+    const stored = collectionsPolicySchema.parse({ ...policy, version: next });
+    await client.query('INSERT INTO policies (policy_id, version, document) VALUES ($1, $2, $3)', [stored.policyId, next, JSON.stringify(stored)]);
+    return { saved: true, policy: stored };
+  });
+}
+
+/** Every version of a policy, newest first. */
+export async function policyVersions(db: Pool, policyId: string): Promise<{ version: number; createdAt: string; name: string }[]> {
+  const result = await db.query<{ version: number; created_at: Date; name: string }>(
+    "SELECT version, created_at, document->>'name' AS name FROM policies WHERE policy_id = $1 ORDER BY version DESC", [policyId]);
+  return result.rows.map((row) => ({ version: row.version, createdAt: row.created_at.toISOString(), name: row.name }));
 }

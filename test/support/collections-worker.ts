@@ -3,7 +3,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { resendTransport } from '../../activities/notices/mail-transport';
-import { TemplateLibrary } from '../../activities/notices/template-library';
+import { TemplateLibrary } from '../../src/notices/template-library';
 import { createCollectionsWorker } from '../../src/temporal/worker';
 import { workflowBundle } from './temporal';
 

@@ -97,6 +97,12 @@ class InvoiceCollection {
     this.skippedSteps = missed.map((step) => step.id);
     // A signal buffered before setup (signal-with-start) may already have closed the invoice.
     if (!this.closed) this.status = age > 0 ? 'in_collection' : 'scheduled';
+    const first = current && !pastReview ? current : this.upcoming[0];
+    if (first) {
+      // Answer queries from the first moment, before the start has been recorded.
+      const at = Math.max(Date.now(), instantForOffset(this.input.invoice.dueDate, first.offsetDays, this.input.policy.sendHourUtc));
+      this.nextAction = { description: `${describeStep(first)}, day ${first.offsetDays}`, at: new Date(at).toISOString() };
+    }
     const skippedNote = missed.length > 0 ? `; skipped ${this.skippedSteps.join(', ')}` : '';
     await this.record('started', 'collection_started', `collection started at ${age} days past due${skippedNote}`, {
       daysPastDue: age, skippedSteps: this.skippedSteps, policy: { policyId: this.input.policy.policyId, version: this.input.policy.version },

@@ -1,0 +1,66 @@
+/** /v1/policies: the collections policy as versioned data — validate, save a new version, read any version. */
+import { Router } from 'express';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import type { TemplateLibrary } from '../../notices/template-library';
+import { latestPolicy, policyVersion, policyVersions, saveNextVersion } from '../../policies/policy-store';
+import { validatePolicy } from '../../policies/policy-validation';
+import { fromZod, notFound, ProblemError } from '../problem';
+
+const policyParams = z.object({ policyId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes').max(100) });
+const versionParams = policyParams.extend({ version: z.coerce.number().int().positive() });
+
+function params<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw fromZod(result.error, 'path');
+  return result.data;
+}
+
+/** Refuses a policy with every failing field path and reason, before anything is stored. */
+function validated(document: unknown, templates: TemplateLibrary) {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new ProblemError(422, 'Invalid policy', 'body: must be a policy document (a JSON object)', [{ field: 'body', reason: 'must be a JSON object' }]);
+  }
+  const given = (document as { version?: unknown }).version;
+  // The server assigns the version; a document may name the one it expects to become.
+  const result = validatePolicy({ ...document, version: given ?? 1 }, templates);
+  if (!result.ok) {
+    const errors = result.problems.map((problem) => ({ field: `body.${problem.path}`, reason: problem.reason }));
+    throw new ProblemError(422, 'Invalid policy', errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors);
+  }
+  return { policy: result.policy, expectedVersion: given === undefined ? undefined : result.policy.version };
+}
+
+export function policyRoutes(db: Pool, templates: TemplateLibrary): Router {
+  const router = Router();
+
+  router.post('/policies/validate', (req, res) => {
+    res.json({ valid: true, policy: validated(req.body, templates).policy });
+  });
+
+  router.post('/policies', async (req, res) => {
+    const { policy, expectedVersion } = validated(req.body, templates);
+    const outcome = await saveNextVersion(db, { ...policy, version: expectedVersion });
+    if (!outcome.saved) {
+      throw new ProblemError(409, 'Version conflict', `version: ${expectedVersion} is not the next version of "${policy.policyId}"; the latest is ${outcome.latestVersion}`,
+        [{ field: 'body.version', reason: `must be ${outcome.latestVersion + 1} (the latest is ${outcome.latestVersion}), or omitted` }]);
+    }
+    res.status(201).location(`/v1/policies/${policy.policyId}/versions/${outcome.policy.version}`).json(outcome.policy);
+  });
+
+  router.get('/policies/:policyId', async (req, res) => {
+    const { policyId } = params(policyParams, req.params);
+    const versions = await policyVersions(db, policyId);
+    if (versions.length === 0) throw notFound(`policy ${policyId}`);
+    res.json({ policy: await latestPolicy(db, policyId), versions });
+  });
+
+  router.get('/policies/:policyId/versions/:version', async (req, res) => {
+    const { policyId, version } = params(versionParams, req.params);
+    const versions = await policyVersions(db, policyId);
+    if (!versions.some((v) => v.version === version)) throw notFound(`policy ${policyId} version ${version}`);
+    res.json(await policyVersion(db, policyId, version));
+  });
+
+  return router;
+}

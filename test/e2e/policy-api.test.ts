@@ -1,0 +1,146 @@
+/**
+ * The policy as versioned data through the API: refused with every failing field before anything
+ * runs, saved as numbered versions, and snapshotted into workflows (a running invoice keeps its version).
+ */
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createApp } from '../../src/api/app';
+import { addDays, isoDateOf } from '../../src/domain/calendar';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
+import { createLogger } from '../../src/logger';
+import { EMAIL_TEMPLATES_DIR, TemplateLibrary } from '../../src/notices/template-library';
+import { ensureDefaultPolicy } from '../../src/policies/policy-store';
+import { testWorker } from '../support/collections-worker';
+import { freshDatabase, type TestDatabase } from '../support/database';
+import { devServerEnvironment } from '../support/temporal';
+
+const TASK_QUEUE = 'policies-e2e';
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let worker: Worker;
+let running: Promise<void>;
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([devServerEnvironment(), freshDatabase()]);
+  await ensureDefaultPolicy(db.pool);
+  worker = await testWorker(env.nativeConnection, TASK_QUEUE, db.pool);
+  running = worker.run();
+  // The library gets one extra template that reads a variable the engine does not provide.
+  const templatesDir = mkdtempSync(path.join(tmpdir(), 'templates-'));
+  cpSync(EMAIL_TEMPLATES_DIR, templatesDir, { recursive: true });
+  cpSync(path.join(templatesDir, 'final-notice'), path.join(templatesDir, 'typo-notice'), { recursive: true });
+  writeFileSync(path.join(templatesDir, 'typo-notice', 'body.hbs'), 'Dear {{customer.fullName}}, you owe {{total}}.\n');
+  const templates = new TemplateLibrary(templatesDir);
+  const app = createApp({ db: db.pool, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent'), templates });
+  server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const address = server.address();
+  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  worker?.shutdown();
+  await running;
+  await Promise.all([env?.teardown(), db?.drop()]);
+});
+
+async function call(method: string, route: string, body?: unknown) {
+  const response = await fetch(`${baseUrl}${route}`, {
+    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** The default policy under another id, without a version (the server assigns it). */
+function policyDocument(policyId: string, edit: (doc: any) => void = () => undefined): Record<string, unknown> {
+  const { version: _version, ...doc } = structuredClone(DEFAULT_POLICY);
+  const document: any = { ...doc, policyId, name: `Policy ${policyId}` };
+  edit(document);
+  return document;
+}
+
+test('a bad policy is refused with every failing field path and reason, and nothing is stored', async () => {
+  const refused = await call('POST', '/policies', policyDocument('bad', (doc) => {
+    doc.dunningSteps[1].id = doc.dunningSteps[0].id;
+    doc.dunningSteps[2].tone = 'rude';
+    doc.writeOff.reviewAfterDays = 10;
+  }));
+  expect(refused.status).toBe(422);
+  expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining([
+    'body.dunningSteps.2.tone', 'body.writeOff.reviewAfterDays',
+  ]));
+
+  const templates = await call('POST', '/policies', policyDocument('bad', (doc) => {
+    doc.dunningSteps[0].template = 'no-such-template';
+    doc.dunningSteps[4].template = 'typo-notice';
+  }));
+  expect(templates.status).toBe(422);
+  expect(templates.body.errors).toEqual([
+    { field: 'body.dunningSteps.0.template', reason: expect.stringContaining('no email template "no-such-template"') },
+    { field: 'body.dunningSteps.4.template', reason: 'template "typo-notice" uses variables the engine does not provide: customer.fullName' },
+  ]);
+  expect((await call('GET', '/policies/bad')).status).toBe(404);
+  expect((await call('POST', '/policies', [])).status).toBe(422);
+});
+
+test('saving a policy makes numbered versions; an edit against an old version is a conflict', async () => {
+  const v1 = await call('POST', '/policies', policyDocument('government'));
+  expect(v1).toMatchObject({ status: 201, body: { policyId: 'government', version: 1 } });
+  const v2 = await call('POST', '/policies', policyDocument('government', (doc) => { doc.version = 2; doc.writeOff.reviewAfterDays = 270; }));
+  expect(v2).toMatchObject({ status: 201, body: { version: 2, writeOff: { reviewAfterDays: 270 } } });
+  const stale = await call('POST', '/policies', policyDocument('government', (doc) => { doc.version = 2; }));
+  expect(stale.status).toBe(409);
+  expect(stale.body.errors).toEqual([{ field: 'body.version', reason: 'must be 3 (the latest is 2), or omitted' }]);
+
+  const read = await call('GET', '/policies/government');
+  expect(read.body.policy.version).toBe(2);
+  expect(read.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+  expect((await call('GET', '/policies/government/versions/1')).body.writeOff.reviewAfterDays).toBe(180);
+  expect((await call('GET', '/policies/government/versions/9')).status).toBe(404);
+  expect((await call('GET', '/policies/Not_An_Id')).status).toBe(422);
+});
+
+test('a workflow started under v1 keeps v1 after v2 is saved; new invoices take v2', async () => {
+  expect((await call('POST', '/policies', policyDocument('strict'))).status).toBe(201);
+  const today = isoDateOf(Date.now());
+  const register = (invoiceId: string) => call('POST', '/invoices', {
+    invoiceId, invoiceNumber: invoiceId, amount: { amountMinor: 50_000, currency: 'EUR' }, dueDate: addDays(today, -2), policyId: 'strict',
+    customer: { customerId: 'CUST-POLICY', name: 'Contoso GmbH' },
+  });
+  expect((await register('POL-A')).body.policy).toEqual({ policyId: 'strict', version: 1 });
+
+  // v2 moves the first past-due reminder from day 1 to day 5.
+  const v2 = await call('POST', '/policies', policyDocument('strict', (doc) => { doc.dunningSteps[1].offsetDays = 5; }));
+  expect(v2.body.version).toBe(2);
+  expect((await register('POL-B')).body.policy).toEqual({ policyId: 'strict', version: 2 });
+
+  // Once each has performed the step due at start, the next one differs by version.
+  const settled = async (invoiceId: string) => {
+    for (let i = 0; i < 100; i++) {
+      const state = await call('GET', `/invoices/${invoiceId}`);
+      if (state.body.recentHistory.length >= 2) return state;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${invoiceId} did not settle`);
+  };
+  const a = await settled('POL-A');
+  const b = await settled('POL-B');
+  expect(a.body.policy).toEqual({ policyId: 'strict', version: 1 });
+  expect(a.body.nextAction.description).toMatch(/day 7$/); // v1: the day-1 reminder ran at start, next is day 7
+  expect(b.body.policy).toEqual({ policyId: 'strict', version: 2 });
+  expect(b.body.nextAction.description).toMatch(/day 5$/); // v2: the reminder now comes on day 5
+
+  const unknown = await call('POST', '/invoices', {
+    invoiceId: 'POL-C', invoiceNumber: 'C', amount: { amountMinor: 1, currency: 'EUR' }, dueDate: today, policyId: 'nope',
+    customer: { customerId: 'CUST-POLICY', name: 'Contoso GmbH' },
+  });
+  expect(unknown.status).toBe(422);
+  expect(unknown.body.errors).toEqual([{ field: 'body.policyId', reason: 'no policy "nope" is stored' }]);
+});
