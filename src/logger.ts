@@ -4,5 +4,6 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 export function createLogger(level = 'info'): Logger {
-  return pino({ level, base: { service: 'collections' } });
+  // Synchronous writes, so the last lines before process.exit (shutdown) are not lost.
+  return pino({ level, base: { service: 'collections' } }, pino.destination({ dest: 1, sync: true }));
 }
