@@ -47,17 +47,30 @@ function stopOnSignal(log: Logger, stops: Stop[]): void {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-async function start(demo: boolean): Promise<void> {
+/**
+ * Reads configuration, installs shutdown on signals, opens Postgres and Temporal (embedded ones
+ * only when `embedded`), then runs `roles`; a failure part-way stops what had started.
+ */
+async function withInfrastructure(
+  embedded: boolean,
+  roles: (context: { config: Config; log: Logger; stops: Stop[]; database: OpenDatabase; temporal: OpenTemporal }) => Promise<void>,
+): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   installTemporalRuntime(log);
   const stops: Stop[] = [];
   stopOnSignal(log, stops);
   await startingUp(log, stops, async () => {
-    const database = await openDatabase(config, log, { allowEmbedded: true });
+    const database = await openDatabase(config, log, { allowEmbedded: embedded });
     stops.push(() => database.close());
-    const temporal = await openTemporal(config, log, { allowDevServer: true });
+    const temporal = await openTemporal(config, log, { allowDevServer: embedded });
     stops.push(() => temporal.close());
+    await roles({ config, log, stops, database, temporal });
+  });
+}
+
+async function start(demo: boolean): Promise<void> {
+  await withInfrastructure(true, async ({ config, log, stops, database, temporal }) => {
     const worker = await startWorkerRole(config, log, database, temporal);
     stops.push(() => worker.stop());
     const api = await startApiRole(config, log, database, temporal);
@@ -85,16 +98,7 @@ function printBanner(config: Config, database: OpenDatabase, temporal: OpenTempo
 }
 
 async function role(name: 'worker' | 'api'): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger(config.logLevel);
-  installTemporalRuntime(log);
-  const stops: Stop[] = [];
-  stopOnSignal(log, stops);
-  await startingUp(log, stops, async () => {
-    const database = await openDatabase(config, log, { allowEmbedded: false });
-    stops.push(() => database.close());
-    const temporal = await openTemporal(config, log, { allowDevServer: false });
-    stops.push(() => temporal.close());
+  await withInfrastructure(false, async ({ config, log, stops, database, temporal }) => {
     if (name === 'worker') {
       stops.push((await startWorkerRole(config, log, database, temporal)).stop);
       log.info({ taskQueue: config.temporal.taskQueue, temporal: temporal.address }, 'worker running');

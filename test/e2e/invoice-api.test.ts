@@ -2,16 +2,14 @@
  * End to end: the HTTP API, a real Temporal dev server, a real worker, a real Postgres, and the
  * real Resend SDK talking to a local stand-in that records what it receives.
  */
-import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../src/api/app';
 import { addDays, isoDateOf } from '../../src/domain/calendar';
-import { createLogger } from '../../src/logger';
 import { ensureDefaultPolicy } from '../../src/policies/policy-store';
 import { testWorker } from '../support/collections-worker';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { startResendStandIn, type ResendStandIn } from '../support/resend-stand-in';
+import { startTestApi, type TestApi } from '../support/api-server';
 import { devServerEnvironment } from '../support/temporal';
 
 const TASK_QUEUE = 'collections-e2e';
@@ -21,7 +19,7 @@ let db: TestDatabase;
 let resend: ResendStandIn;
 let worker: Worker;
 let running: Promise<void>;
-let server: Server;
+let api: TestApi;
 let baseUrl: string;
 
 beforeAll(async () => {
@@ -29,14 +27,12 @@ beforeAll(async () => {
   await ensureDefaultPolicy(db.pool);
   worker = await testWorker(env.nativeConnection, TASK_QUEUE, db.pool, resend.baseUrl);
   running = worker.run();
-  const app = createApp({ db: db.pool, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent') });
-  server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-  const address = server.address();
-  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
+  api = await startTestApi({ db: db.pool, client: env.client, taskQueue: TASK_QUEUE });
+  baseUrl = api.baseUrl;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await api?.close();
   worker?.shutdown();
   await running;
   await Promise.all([env?.teardown(), db?.drop(), resend?.close()]);

@@ -3,19 +3,17 @@
  * runs, saved as numbered versions, and snapshotted into workflows (a running invoice keeps its version).
  */
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../src/api/app';
 import { addDays, isoDateOf } from '../../src/domain/calendar';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
-import { createLogger } from '../../src/logger';
 import { EMAIL_TEMPLATES_DIR, TemplateLibrary } from '../../src/notices/template-library';
 import { ensureDefaultPolicy } from '../../src/policies/policy-store';
 import { testWorker } from '../support/collections-worker';
 import { freshDatabase, type TestDatabase } from '../support/database';
+import { startTestApi, type TestApi } from '../support/api-server';
 import { devServerEnvironment } from '../support/temporal';
 
 const TASK_QUEUE = 'policies-e2e';
@@ -24,7 +22,7 @@ let env: TestWorkflowEnvironment;
 let db: TestDatabase;
 let worker: Worker;
 let running: Promise<void>;
-let server: Server;
+let api: TestApi;
 let baseUrl: string;
 
 beforeAll(async () => {
@@ -38,14 +36,12 @@ beforeAll(async () => {
   cpSync(path.join(templatesDir, 'final-notice'), path.join(templatesDir, 'typo-notice'), { recursive: true });
   writeFileSync(path.join(templatesDir, 'typo-notice', 'body.hbs'), 'Dear {{customer.fullName}}, you owe {{total}}.\n');
   const templates = new TemplateLibrary(templatesDir);
-  const app = createApp({ db: db.pool, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent'), templates });
-  server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-  const address = server.address();
-  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
+  api = await startTestApi({ db: db.pool, client: env.client, taskQueue: TASK_QUEUE, templates });
+  baseUrl = api.baseUrl;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await api?.close();
   worker?.shutdown();
   await running;
   await Promise.all([env?.teardown(), db?.drop()]);
