@@ -4,11 +4,13 @@
  *   worker          the worker role only (production: TEMPORAL_ADDRESS and DATABASE_URL)
  *   api             the HTTP API role only
  *   migrate         apply database migrations and exit
+ *   policy validate|lint <file.json>   check a policy document (problems, then advice)
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { loadDemo } from './demo';
+import { checkPolicyFile } from './policy-commands';
 import { startApiRole, startWorkerRole } from './engine';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { openDatabase, openTemporal, type OpenDatabase, type OpenTemporal } from './infrastructure';
@@ -126,8 +128,14 @@ async function main(): Promise<void> {
     case 'worker':
     case 'api': return role(command);
     case 'migrate': return migrate();
+    case 'policy': {
+      const [, mode, file] = positionals;
+      if ((mode !== 'validate' && mode !== 'lint') || !file) throw new Error('usage: policy validate|lint <policy.json>');
+      process.exitCode = checkPolicyFile(file, mode);
+      return;
+    }
     default:
-      throw new Error(`unknown command "${command}"; use start [--demo], worker, api or migrate`);
+      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate or policy validate|lint <file>`);
   }
 }
 

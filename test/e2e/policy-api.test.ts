@@ -86,6 +86,13 @@ test('a bad policy is refused with every failing field path and reason, and noth
   expect((await call('POST', '/policies', [])).status).toBe(422);
 });
 
+test('lint answers advice for a valid policy and refuses an invalid one', async () => {
+  const linted = await call('POST', '/policies/lint', policyDocument('advice', (doc) => { doc.dunningSteps[8].offsetDays = 40; }));
+  expect(linted.status).toBe(200);
+  expect(linted.body.warnings.map((w: { rule: string }) => w.rule)).toContain('early-legal-or-agency');
+  expect((await call('POST', '/policies/lint', policyDocument('advice', (doc) => { doc.dunningSteps = []; }))).status).toBe(422);
+});
+
 test('saving a policy makes numbered versions; an edit against an old version is a conflict', async () => {
   const v1 = await call('POST', '/policies', policyDocument('government'));
   expect(v1).toMatchObject({ status: 201, body: { policyId: 'government', version: 1 } });

@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { TemplateLibrary } from '../../notices/template-library';
 import { latestPolicy, policyVersion, policyVersions, saveNextVersion } from '../../policies/policy-store';
+import { lintPolicy } from '../../policies/policy-lint';
 import { validatePolicy } from '../../policies/policy-validation';
 import { fromZod, notFound, ProblemError } from '../problem';
 
@@ -36,6 +37,10 @@ export function policyRoutes(db: Pool, templates: TemplateLibrary): Router {
 
   router.post('/policies/validate', (req, res) => {
     res.json({ valid: true, policy: validated(req.body, templates).policy });
+  });
+
+  router.post('/policies/lint', (req, res) => {
+    res.json({ warnings: lintPolicy(validated(req.body, templates).policy) });
   });
 
   router.post('/policies', async (req, res) => {

@@ -1,0 +1,82 @@
+/**
+ * Advice on a valid policy, as a collections consultant would give it: over-escalation, tone
+ * mismatches, contact gaps that harass. Warnings never block saving; each names the rule, the
+ * step and the fix.
+ */
+import { SEGMENTS, RISK_TIERS, type CollectionsPolicy, type DunningStep, type Segment } from '../domain/policy/schema';
+
+export interface PolicyWarning {
+  rule: string;
+  stepId: string;
+  path: string;
+  message: string;
+  fix: string;
+}
+
+/** Fewer days than this between two emails to the same customer reads as harassment. */
+export const MIN_CONTACT_GAP_DAYS = 3;
+
+const segmentsOf = (step: DunningStep): readonly Segment[] => step.appliesTo?.segments ?? SEGMENTS;
+const tiersOf = (step: DunningStep) => step.appliesTo?.riskTiers ?? RISK_TIERS;
+const overlaps = <T>(a: readonly T[], b: readonly T[]) => a.some((item) => b.includes(item));
+
+type Rule = (policy: CollectionsPolicy) => PolicyWarning[];
+
+const stepPath = (policy: CollectionsPolicy, step: DunningStep, field: string) => `dunningSteps.${policy.dunningSteps.indexOf(step)}.${field}`;
+
+const earlyLegalOrAgency: Rule = (policy) => policy.dunningSteps.flatMap((step) => {
+  if (step.action !== 'escalate') return [];
+  const floor = step.level === 'legal' ? 60 : step.level === 'agency' ? 90 : undefined;
+  if (floor === undefined || step.offsetDays >= floor) return [];
+  return [{
+    rule: 'early-legal-or-agency', stepId: step.id, path: stepPath(policy, step, 'offsetDays'),
+    message: `escalation to ${step.level} at day ${step.offsetDays} is over-escalation: most customers still pay without it`,
+    fix: `move it to day ${floor} or later, after a final notice and a collector call`,
+  }];
+});
+
+const friendlyFinalNotice: Rule = (policy) => policy.dunningSteps.flatMap((step) =>
+  step.action === 'email' && step.finalNotice && step.tone === 'friendly'
+    ? [{ rule: 'friendly-final-notice', stepId: step.id, path: stepPath(policy, step, 'tone'),
+      message: 'a final notice in a friendly tone does not read as final', fix: 'use the firm tone (or neutral for strategic accounts)' }]
+    : []);
+
+const firmToStrategic: Rule = (policy) => policy.dunningSteps.flatMap((step) =>
+  step.action === 'email' && step.tone === 'firm' && segmentsOf(step).includes('strategic')
+    ? [{ rule: 'firm-tone-to-strategic', stepId: step.id, path: stepPath(policy, step, 'tone'),
+      message: 'a firm email reaches strategic accounts, where the relationship matters most',
+      fix: 'limit this step to other segments (appliesTo.segments) and add a neutral step for strategic accounts, with the account manager involved' }]
+    : []);
+
+const contactGapTooShort: Rule = (policy) => {
+  const emails = policy.dunningSteps.filter((step) => step.action === 'email').sort((a, b) => a.offsetDays - b.offsetDays);
+  return emails.flatMap((step, index) => {
+    const previous = emails.slice(0, index).reverse()
+      .find((earlier) => overlaps(segmentsOf(earlier), segmentsOf(step)) && overlaps(tiersOf(earlier), tiersOf(step)));
+    if (!previous || step.offsetDays - previous.offsetDays >= MIN_CONTACT_GAP_DAYS) return [];
+    return [{
+      rule: 'contact-gap-too-short', stepId: step.id, path: stepPath(policy, step, 'offsetDays'),
+      message: `only ${step.offsetDays - previous.offsetDays} day(s) after "${previous.id}" for the same customers`,
+      fix: `leave at least ${MIN_CONTACT_GAP_DAYS} days between emails`,
+    }];
+  });
+};
+
+const escalationWithoutFinalNotice: Rule = (policy) => policy.dunningSteps.flatMap((step) => {
+  if (step.action !== 'escalate' || (step.level !== 'legal' && step.level !== 'agency')) return [];
+  const warned = policy.dunningSteps.some((other) => other.action === 'email' && other.finalNotice && other.offsetDays < step.offsetDays
+    && overlaps(segmentsOf(other), segmentsOf(step)));
+  return warned ? [] : [{
+    rule: 'escalation-without-final-notice', stepId: step.id, path: stepPath(policy, step, 'level'),
+    message: `${step.level} escalation with no final notice before it`,
+    fix: 'add a final notice (finalNotice: true) at least 10 days before this step',
+  }];
+});
+
+const RULES: Rule[] = [earlyLegalOrAgency, friendlyFinalNotice, firmToStrategic, contactGapTooShort, escalationWithoutFinalNotice];
+
+/** Every warning for a validated policy, in step order. */
+export function lintPolicy(policy: CollectionsPolicy): PolicyWarning[] {
+  const order = (warning: PolicyWarning) => policy.dunningSteps.findIndex((step) => step.id === warning.stepId);
+  return RULES.flatMap((rule) => rule(policy)).sort((a, b) => order(a) - order(b) || a.rule.localeCompare(b.rule));
+}

@@ -1,0 +1,51 @@
+import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
+import { collectionsPolicySchema, type CollectionsPolicy } from '../../src/domain/policy/schema';
+import { lintPolicy } from '../../src/policies/policy-lint';
+
+/** The default policy with its strategic-facing firm steps limited to other segments, then edited. */
+function policyWith(edit: (doc: any) => void = () => undefined): CollectionsPolicy {
+  const doc: any = structuredClone(DEFAULT_POLICY);
+  for (const step of doc.dunningSteps) {
+    if (step.tone === 'firm') step.appliesTo = { segments: ['enterprise', 'smb', 'government', 'international'] };
+  }
+  edit(doc);
+  return collectionsPolicySchema.parse(doc);
+}
+
+const rulesOf = (policy: CollectionsPolicy) => lintPolicy(policy).map((w) => `${w.rule}:${w.stepId}`);
+
+test('a well-built policy has no warnings', () => {
+  expect(lintPolicy(policyWith())).toEqual([]);
+});
+
+test('the playbook default is warned about firm emails to strategic accounts', () => {
+  expect(rulesOf(DEFAULT_POLICY)).toEqual(['firm-tone-to-strategic:reminder-15-days', 'firm-tone-to-strategic:final-notice']);
+});
+
+test('legal before 60 days and an agency before 90 are over-escalation', () => {
+  const policy = policyWith((doc) => { doc.dunningSteps[8].offsetDays = 40; doc.dunningSteps[9].offsetDays = 85; });
+  const warnings = lintPolicy(policy);
+  expect(warnings.map((w) => `${w.rule}:${w.stepId}`)).toEqual(['early-legal-or-agency:escalate-legal', 'early-legal-or-agency:escalate-agency']);
+  expect(warnings[0]).toMatchObject({ path: 'dunningSteps.8.offsetDays', fix: expect.stringContaining('day 60 or later') });
+  expect(rulesOf(policyWith((doc) => { doc.dunningSteps[8].offsetDays = 60; }))).toEqual([]);
+});
+
+test('a friendly final notice does not read as final', () => {
+  expect(rulesOf(policyWith((doc) => { doc.dunningSteps[4].tone = 'friendly'; delete doc.dunningSteps[4].appliesTo; })))
+    .toEqual(['friendly-final-notice:final-notice']);
+});
+
+test('emails closer than three days to the same customers harass; different segments do not clash', () => {
+  expect(rulesOf(policyWith((doc) => { doc.dunningSteps[2].offsetDays = 2; }))).toEqual(['contact-gap-too-short:reminder-7-days']);
+  const separate = policyWith((doc) => {
+    doc.dunningSteps[1].appliesTo = { segments: ['government'] };
+    doc.dunningSteps[2].offsetDays = 2;
+    doc.dunningSteps[2].appliesTo = { segments: ['smb'] };
+  });
+  expect(rulesOf(separate)).not.toContain('contact-gap-too-short:reminder-7-days');
+});
+
+test('legal or agency escalation with no final notice before it', () => {
+  const policy = policyWith((doc) => { doc.dunningSteps[4].finalNotice = false; });
+  expect(rulesOf(policy)).toEqual(['escalation-without-final-notice:escalate-legal', 'escalation-without-final-notice:escalate-agency']);
+});
