@@ -102,6 +102,13 @@ test('saving a policy makes numbered versions; an edit against an old version is
   expect(stale.status).toBe(409);
   expect(stale.body.errors).toEqual([{ field: 'body.version', reason: 'must be 3 (the latest is 2), or omitted' }]);
 
+  const checklist = await fetch(`${baseUrl}/policies/government/checklist?segment=government&version=2`);
+  expect(checklist.headers.get('content-type')).toContain('text/markdown');
+  expect(await checklist.text()).toContain('- [ ] Day 270: write-off review by a person');
+  const diagram = await fetch(`${baseUrl}/policies/government/diagram?segment=smb`);
+  expect(await diagram.text()).toMatch(/^flowchart TD\n/);
+  expect((await fetch(`${baseUrl}/policies/government/diagram?segment=martian`)).status).toBe(422);
+
   const read = await call('GET', '/policies/government');
   expect(read.body.policy.version).toBe(2);
   expect(read.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);

@@ -4,11 +4,15 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { TemplateLibrary } from '../../notices/template-library';
 import { latestPolicy, policyVersion, policyVersions, saveNextVersion } from '../../policies/policy-store';
+import { policyChecklist } from '../../domain/policy/policy-checklist';
+import { policyDiagram } from '../../domain/policy/policy-diagram';
+import { segmentSchema } from '../../domain/policy/schema';
 import { lintPolicy } from '../../policies/policy-lint';
 import { validatePolicy } from '../../policies/policy-validation';
 import { fromZod, notFound, ProblemError } from '../problem';
 
 const policyParams = z.object({ policyId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes').max(100) });
+const renderQuery = z.object({ segment: segmentSchema.optional(), version: z.coerce.number().int().positive().optional() }).strict();
 const versionParams = policyParams.extend({ version: z.coerce.number().int().positive() });
 
 function params<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
@@ -66,6 +70,21 @@ export function policyRoutes(db: Pool, templates: TemplateLibrary): Router {
     if (!versions.some((v) => v.version === version)) throw notFound(`policy ${policyId} version ${version}`);
     res.json(await policyVersion(db, policyId, version));
   });
+
+  // The policy for people: a Markdown checklist and a Mermaid flowchart, per segment.
+  for (const [view, render, contentType] of [
+    ['checklist', policyChecklist, 'text/markdown'],
+    ['diagram', policyDiagram, 'text/vnd.mermaid'],
+  ] as const) {
+    router.get(`/policies/:policyId/${view}`, async (req, res) => {
+      const { policyId } = params(policyParams, req.params);
+      const query = renderQuery.safeParse(req.query);
+      if (!query.success) throw fromZod(query.error, 'query');
+      if ((await policyVersions(db, policyId)).length === 0) throw notFound(`policy ${policyId}`);
+      const policy = query.data.version ? await policyVersion(db, policyId, query.data.version) : await latestPolicy(db, policyId);
+      res.type(`${contentType}; charset=utf-8`).send(render(policy, query.data.segment));
+    });
+  }
 
   return router;
 }
