@@ -85,7 +85,8 @@ test('an invoice 8 days past due: registered once, the 7-day notice sent once, p
   expect(delivered[0].body).toMatchObject({ to: 'ap@northwind.example', subject: 'Past due invoice: #N-E2E-1 — $2,500.00' });
   expect(delivered[0].body.html).toContain('https://pay.example.com/E2E-1');
 
-  const state = await call('GET', '/invoices/E2E-1');
+  // The email leaves before the workflow moves on to wait for the next step.
+  const state = await eventually(() => call('GET', '/invoices/E2E-1'), (s) => /day 15$/.test(s.body?.nextAction?.description ?? ''));
   expect(state.status).toBe(200);
   expect(state.body).toMatchObject({
     status: 'in_collection', daysPastDue: 8, agingBucket: '1-30', skippedSteps: ['reminder-upcoming', 'reminder-1-day'],
