@@ -8,6 +8,7 @@ import { notFoundRoute, ProblemError, problemHandler, sendProblem } from './prob
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
 import { policyRoutes } from './routes/policies';
+import { templateRoutes } from './routes/templates';
 import { taskRoutes } from './routes/tasks';
 
 export interface ApiDependencies {
@@ -36,7 +37,9 @@ export function createApp(deps: ApiDependencies): Express {
   app.use('/v1', healthRoutes(deps.db, deps.client));
   app.use('/v1', invoiceRoutes(deps));
   app.use('/v1', taskRoutes(deps.db));
-  app.use('/v1', policyRoutes(deps.db, deps.templates ?? new TemplateLibrary()));
+  const templates = deps.templates ?? new TemplateLibrary();
+  app.use('/v1', policyRoutes(deps.db, templates));
+  app.use('/v1', templateRoutes(templates));
   app.use(notFoundRoute);
   app.use(problemHandler(deps.log));
   return app;

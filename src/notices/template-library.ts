@@ -128,7 +128,7 @@ export class TemplateLibrary {
     if (!template) throw new Error(`unknown email template "${name}"`);
     const subject = template.subject(variables).trim();
     const text = template.body(variables).replace(/\n{3,}/g, '\n\n').trim() + '\n';
-    const paragraphs = text.split(/\n\s*\n/).map((paragraph) => paragraph.split('\n'));
+    const paragraphs = text.trim().split(/\n\s*\n/).map((paragraph) => paragraph.split('\n'));
     const html = this.layout({ ...variables, paragraphs });
     return { subject, text, html };
   }

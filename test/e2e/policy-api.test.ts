@@ -154,3 +154,13 @@ test('a workflow started under v1 keeps v1 after v2 is saved; new invoices take 
   expect(unknown.status).toBe(422);
   expect(unknown.body.errors).toEqual([{ field: 'body.policyId', reason: 'no policy "nope" is stored' }]);
 });
+
+test('templates can be listed and previewed with example data', async () => {
+  expect((await call('GET', '/templates')).body.templates).toContain('final-notice');
+  const preview = await call('GET', '/templates/final-notice/preview?tone=firm');
+  expect(preview.body.subject).toBe('FINAL NOTICE — overdue invoice #2026-1042');
+  const html = await fetch(`${baseUrl}/templates/final-notice/preview?format=html`);
+  expect(html.headers.get('content-type')).toContain('text/html');
+  expect((await call('GET', '/templates/nope/preview')).status).toBe(404);
+  expect((await call('GET', '/templates/final-notice/preview?tone=rude')).status).toBe(422);
+});
