@@ -70,7 +70,7 @@ export const notFoundRoute: RequestHandler = (req, res) => {
 function fromBodyParser(error: { type?: string; status?: number; message?: string }): ProblemError | undefined {
   switch (error.type) {
     case 'entity.parse.failed':
-      return new ProblemError(400, 'Malformed JSON', 'body: is not valid JSON', [{ field: 'body', reason: 'is not valid JSON' }]);
+      return new ProblemError(400, 'Malformed JSON', 'body: is not a JSON object', [{ field: 'body', reason: 'is not a JSON object (malformed, or a bare value)' }]);
     case 'entity.too.large':
       return new ProblemError(413, 'Payload too large', 'body: is larger than the 1 MB limit', [{ field: 'body', reason: 'is larger than the 1 MB limit' }]);
     case 'charset.unsupported':

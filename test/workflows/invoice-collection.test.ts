@@ -163,6 +163,17 @@ test('a payment in another currency is refused and changes nothing', async () =>
   await handle.result();
 });
 
+test('a payment that would take the total paid beyond the safe integer range is refused', async () => {
+  const input = await start({ dueInDays: -3, amountMinor: Number.MAX_SAFE_INTEGER });
+  const handle = handleOf(input);
+  await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'huge-1', amount: { amountMinor: Number.MAX_SAFE_INTEGER - 1, currency: 'USD' } }] });
+  await expect(handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'huge-2', amount: { amountMinor: 2, currency: 'USD' } }] }))
+    .rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((await handle.query(invoiceStateQuery)).balance.amountMinor).toBe(1);
+  await handle.signal(cancelInvoiceSignal, { reason: 'test over' });
+  await handle.result();
+});
+
 test('late start at 67 days past due performs only the step that applies now and records the skipped ones', async () => {
   const input = await start({ dueInDays: -67 });
   const handle = handleOf(input);

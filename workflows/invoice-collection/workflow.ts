@@ -200,6 +200,9 @@ class InvoiceCollection {
     if (!Number.isSafeInteger(payment.amount.amountMinor) || payment.amount.amountMinor <= 0) {
       throw new Error('amount.amountMinor: must be a positive integer number of minor units');
     }
+    if (this.balance.paidMinor + payment.amount.amountMinor > Number.MAX_SAFE_INTEGER) {
+      throw new Error('amount.amountMinor: the total paid on this invoice would exceed the largest amount the ledger can hold');
+    }
     if (this.closed) throw new Error(`invoice is ${this.status}; payment not applied`);
   }
 
