@@ -7,6 +7,7 @@ import { SEGMENTS, RISK_TIERS, type CollectionsPolicy, type DunningStep, type Se
 
 export interface PolicyWarning {
   rule: string;
+  /** The dunning step concerned; empty for policy-wide rules. */
   stepId: string;
   path: string;
   message: string;
@@ -15,6 +16,8 @@ export interface PolicyWarning {
 
 /** Fewer days than this between two emails to the same customer reads as harassment. */
 export const MIN_CONTACT_GAP_DAYS = 3;
+
+const minimumGap = (policy: CollectionsPolicy) => Math.max(policy.contact.minGapDays, MIN_CONTACT_GAP_DAYS);
 
 const segmentsOf = (step: DunningStep): readonly Segment[] => step.appliesTo?.segments ?? SEGMENTS;
 const tiersOf = (step: DunningStep) => step.appliesTo?.riskTiers ?? RISK_TIERS;
@@ -53,11 +56,11 @@ const contactGapTooShort: Rule = (policy) => {
   return emails.flatMap((step, index) => {
     const previous = emails.slice(0, index).reverse()
       .find((earlier) => overlaps(segmentsOf(earlier), segmentsOf(step)) && overlaps(tiersOf(earlier), tiersOf(step)));
-    if (!previous || step.offsetDays - previous.offsetDays >= MIN_CONTACT_GAP_DAYS) return [];
+    if (!previous || step.offsetDays - previous.offsetDays >= minimumGap(policy)) return [];
     return [{
       rule: 'contact-gap-too-short', stepId: step.id, path: stepPath(policy, step, 'offsetDays'),
       message: `only ${step.offsetDays - previous.offsetDays} day(s) after "${previous.id}" for the same customers`,
-      fix: `leave at least ${MIN_CONTACT_GAP_DAYS} days between emails`,
+      fix: `leave at least ${minimumGap(policy)} days between emails`,
     }];
   });
 };
@@ -73,7 +76,31 @@ const escalationWithoutFinalNotice: Rule = (policy) => policy.dunningSteps.flatM
   }];
 });
 
-const RULES: Rule[] = [earlyLegalOrAgency, friendlyFinalNotice, firmToStrategic, contactGapTooShort, escalationWithoutFinalNotice];
+const interestAboveStatutoryCap: Rule = (policy) => {
+  const { enabled, annualRateBasisPoints, statutoryMaxAnnualRateBasisPoints: cap } = policy.interest;
+  if (!enabled || cap === undefined || annualRateBasisPoints <= cap) return [];
+  return [{
+    rule: 'interest-above-statutory-cap', stepId: '', path: 'interest.annualRateBasisPoints',
+    message: `interest of ${annualRateBasisPoints / 100} % a year is above the legal maximum of ${cap / 100} %`,
+    fix: `lower the rate to ${cap / 100} % or less`,
+  }];
+};
+
+const writeOffWithoutTopApprover: Rule = (policy) => {
+  const hierarchy = policy.writeOff.approvalHierarchy;
+  const top = hierarchy[hierarchy.length - 1];
+  if (top.maxAmountMinor === null) return [];
+  return [{
+    rule: 'write-off-without-top-approver', stepId: '', path: `writeOff.approvalHierarchy.${hierarchy.length - 1}.maxAmountMinor`,
+    message: `no one may approve a write-off above ${top.maxAmountMinor} minor units of ${policy.writeOff.currency}; such reviews would wait forever`,
+    fix: 'give the last approver no limit (null), or add an approver above it',
+  }];
+};
+
+const RULES: Rule[] = [
+  earlyLegalOrAgency, friendlyFinalNotice, firmToStrategic, contactGapTooShort, escalationWithoutFinalNotice,
+  interestAboveStatutoryCap, writeOffWithoutTopApprover,
+];
 
 /** Every warning for a validated policy, in step order. */
 export function lintPolicy(policy: CollectionsPolicy): PolicyWarning[] {

@@ -49,3 +49,20 @@ test('legal or agency escalation with no final notice before it', () => {
   const policy = policyWith((doc) => { doc.dunningSteps[4].finalNotice = false; });
   expect(rulesOf(policy)).toEqual(['escalation-without-final-notice:escalate-legal', 'escalation-without-final-notice:escalate-agency']);
 });
+
+test('interest above the statutory maximum', () => {
+  const policy = policyWith((doc) => { doc.interest = { enabled: true, annualRateBasisPoints: 1800, statutoryMaxAnnualRateBasisPoints: 1200 }; });
+  expect(lintPolicy(policy)).toEqual([expect.objectContaining({ rule: 'interest-above-statutory-cap', path: 'interest.annualRateBasisPoints' })]);
+  expect(lintPolicy(policyWith((doc) => { doc.interest = { enabled: true, annualRateBasisPoints: 1200, statutoryMaxAnnualRateBasisPoints: 1200 }; }))).toEqual([]);
+});
+
+test('a write-off limit with no approver above it', () => {
+  const policy = policyWith((doc) => { doc.writeOff.approvalHierarchy = [{ role: 'ar-manager', maxAmountMinor: 100_000 }]; });
+  expect(lintPolicy(policy)).toEqual([expect.objectContaining({ rule: 'write-off-without-top-approver', path: 'writeOff.approvalHierarchy.0.maxAmountMinor' })]);
+});
+
+test('the policy\'s own contact gap, when longer, is the one enforced', () => {
+  // −3 → 1 is four days and 1 → 7 is six: both under a seven-day gap; 7 → 15 is fine.
+  expect(rulesOf(policyWith((doc) => { doc.contact = { minGapDays: 7 }; })))
+    .toEqual(['contact-gap-too-short:reminder-1-day', 'contact-gap-too-short:reminder-7-days']);
+});

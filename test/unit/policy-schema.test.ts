@@ -24,7 +24,7 @@ describe('DEFAULT_POLICY', () => {
     expect(DEFAULT_POLICY.dunningSteps.map((s) => s.offsetDays)).toEqual([-3, 1, 7, 15, 30, 35, 45, 60, 90, 120]);
     expect(DEFAULT_POLICY.dunningSteps.filter((s) => s.action === 'email' && s.finalNotice).map((s) => s.id)).toEqual(['final-notice']);
     expect(DEFAULT_POLICY.agingBuckets).toEqual(STANDARD_AGING_BUCKETS);
-    expect(DEFAULT_POLICY.writeOff).toEqual({ reviewAfterDays: 180, reReviewAfterDays: 90 });
+    expect(DEFAULT_POLICY.writeOff).toMatchObject({ reviewAfterDays: 180, reReviewAfterDays: 90, recoverAfterWriteOff: true });
   });
 });
 
@@ -131,11 +131,36 @@ describe('defaults', () => {
     const policy = collectionsPolicySchema.parse(minimal);
     expect(policy.sendHourUtc).toBe(9);
     expect(policy.dunningSteps[0]).toMatchObject({ finalNotice: false });
-    expect(policy.writeOff).toEqual({ reviewAfterDays: 180, reReviewAfterDays: 90 });
+    expect(policy.writeOff).toMatchObject({ reviewAfterDays: 180, reReviewAfterDays: 90 });
   });
 
   test('keep given values', () => {
     const result = parsePolicy({ ...minimal, sendHourUtc: 14 });
     expect(result.ok && result.policy.sendHourUtc).toBe(14);
+  });
+});
+
+describe('money terms and account handling', () => {
+  test('are filled with the playbook defaults when omitted', () => {
+    expect(DEFAULT_POLICY.paymentPlans).toMatchObject({ enabled: true, standardTermDays: [30, 60, 90], customRequiresApproval: true });
+    expect(DEFAULT_POLICY.disputes).toMatchObject({ slaBusinessDays: 5, categories: ['pricing', 'quantity', 'quality', 'delivery', 'duplicate_charge'] });
+    expect(DEFAULT_POLICY.contact).toMatchObject({ minGapDays: 3, quietWeekdays: ['saturday', 'sunday'], timeZone: 'UTC' });
+    expect(DEFAULT_POLICY.escalationApprovals).toEqual({ vip: ['agency'], strategic: ['legal', 'agency'] });
+    expect(DEFAULT_POLICY.writeOff.approvalHierarchy.at(-1)).toEqual({ role: 'cfo', maxAmountMinor: null });
+    expect(DEFAULT_POLICY.interest.enabled).toBe(false);
+  });
+
+  test('are refused with field paths when wrong', () => {
+    const paths = problemsOf(policyWith((doc) => {
+      doc.interest = { annualRateBasisPoints: 20_000 };
+      doc.paymentPlans = { standardTermDays: [45] };
+      doc.contact = { timeZone: 'Mars/Olympus', businessHours: { startHour: 18, endHour: 9 } };
+      doc.disputes = { categories: ['weather'] };
+      doc.writeOff.approvalHierarchy = [{ role: 'cfo', maxAmountMinor: null }, { role: 'ar-manager', maxAmountMinor: 1000 }];
+    })).map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining([
+      'interest.annualRateBasisPoints', 'paymentPlans.standardTermDays.0', 'contact.businessHours.endHour', 'contact.timeZone',
+      'disputes.categories.0', 'writeOff.approvalHierarchy',
+    ]));
   });
 });

@@ -3,6 +3,8 @@
  * snapshot at start and never reads a policy again, so a new version only affects new workflows.
  */
 import { z } from 'zod';
+import { contactSchema, disputesSchema, escalationApprovalsSchema, writeOffApproverSchema } from './account-handling';
+import { interestSchema, lateFeeSchema, paymentPlansSchema, settlementSchema } from './financial-terms';
 
 export const SEGMENTS = ['strategic', 'enterprise', 'smb', 'government', 'international'] as const;
 export const RISK_TIERS = ['green', 'yellow', 'orange', 'red'] as const;
@@ -78,7 +80,26 @@ export const collectionsPolicySchema = z.object({
     reviewAfterDays: z.number().int().min(30).max(3650).default(180),
     /** When a review decides to keep collecting, days until the next review. */
     reReviewAfterDays: z.number().int().min(1).max(3650).default(90),
-  }).strict(),
+    /** Currency of the approval limits. */
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+    /** Who may approve a write-off, by amount, smallest limit first. */
+    approvalHierarchy: z.array(writeOffApproverSchema).min(1).default([
+      { role: 'ar-manager', maxAmountMinor: 500_000 },
+      { role: 'controller', maxAmountMinor: 5_000_000 },
+      { role: 'cfo', maxAmountMinor: null },
+    ]),
+    /** Keep collecting (as recoveries) after a write-off. */
+    recoverAfterWriteOff: z.boolean().default(true),
+  }).strict().refine((writeOff) => ascendingLimits(writeOff.approvalHierarchy), {
+    path: ['approvalHierarchy'], message: 'limits must rise from one approver to the next, and only the last may be unlimited (null)',
+  }),
+  interest: interestSchema.prefault({}),
+  lateFee: lateFeeSchema.prefault({}),
+  settlement: settlementSchema.prefault({}),
+  paymentPlans: paymentPlansSchema.prefault({}),
+  disputes: disputesSchema.prefault({}),
+  contact: contactSchema.prefault({}),
+  escalationApprovals: escalationApprovalsSchema.prefault({}),
 }).strict().superRefine((policy, ctx) => {
   const seen = new Set<string>();
   policy.dunningSteps.forEach((step, index) => {
@@ -90,6 +111,14 @@ export const collectionsPolicySchema = z.object({
   });
   checkBucketsContiguous(policy.agingBuckets, ctx);
 });
+
+function ascendingLimits(approvers: { maxAmountMinor: number | null }[]): boolean {
+  return approvers.every((approver, index) => {
+    if (approver.maxAmountMinor === null) return index === approvers.length - 1;
+    const next = approvers[index + 1];
+    return !next || next.maxAmountMinor === null || next.maxAmountMinor > approver.maxAmountMinor;
+  });
+}
 
 function checkBucketsContiguous(buckets: z.infer<typeof agingBucketSchema>[], ctx: z.RefinementCtx): void {
   if (buckets.length === 0) return; // already refused by min(1)

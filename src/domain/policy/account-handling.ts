@@ -1,0 +1,51 @@
+/** How accounts are handled: contact rules, disputes and escalations that need a person's approval. */
+import { z } from 'zod';
+
+export const DISPUTE_CATEGORIES = ['pricing', 'quantity', 'quality', 'delivery', 'duplicate_charge'] as const;
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+const escalationTarget = z.enum(['sales', 'management', 'legal', 'agency']);
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const contactSchema = z.object({
+  /** Fewest days between two messages to one customer. */
+  minGapDays: z.number().int().min(0).max(30).default(3),
+  businessHours: z.object({
+    startHour: z.number().int().min(0).max(23).default(9),
+    endHour: z.number().int().min(1).max(24).default(17),
+  }).strict().refine((hours) => hours.startHour < hours.endHour, { path: ['endHour'], message: 'must be after startHour' }).prefault({}),
+  quietWeekdays: z.array(z.enum(WEEKDAYS)).max(6, 'at least one weekday must allow contact').default(['saturday', 'sunday']),
+  holidays: z.array(z.iso.date()).default([]),
+  channels: z.array(z.enum(['email', 'sms', 'letter', 'call'])).min(1).default(['email']),
+  /** Default time zone for customers that do not state one. */
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+}).strict();
+
+export const disputesSchema = z.object({
+  categories: z.array(z.enum(DISPUTE_CATEGORIES)).min(1).default([...DISPUTE_CATEGORIES]),
+  /** The department that owns each category. */
+  routing: z.record(z.enum(DISPUTE_CATEGORIES), z.string().min(1).max(100)).default({
+    pricing: 'sales', quantity: 'operations', quality: 'operations', delivery: 'logistics', duplicate_charge: 'billing',
+  }),
+  slaBusinessDays: z.number().int().min(1).max(60).default(5),
+}).strict();
+
+export const escalationApprovalsSchema = z.object({
+  /** Levels that wait for a person's decision for VIP accounts, never firing on a timer alone. */
+  vip: z.array(escalationTarget).default(['agency']),
+  /** The same for the strategic segment. */
+  strategic: z.array(escalationTarget).default(['legal', 'agency']),
+}).strict();
+
+export const writeOffApproverSchema = z.object({
+  role: z.string().min(1).max(100),
+  /** Largest balance this role may write off, in the policy's currency; null means any amount. */
+  maxAmountMinor: z.number().int().positive().nullable(),
+}).strict();

@@ -1,0 +1,44 @@
+/** The money terms of a policy: interest, late fees, settlement offers and payment plans. */
+import { z } from 'zod';
+
+const basisPoints = z.number().int().min(0).max(10_000);
+const percent = z.number().int().min(0).max(100);
+
+export const interestSchema = z.object({
+  enabled: z.boolean().default(false),
+  /** Yearly rate in basis points: 1200 is 12 % a year. */
+  annualRateBasisPoints: basisPoints.default(0),
+  dayCountBasis: z.enum(['actual/365', 'actual/360']).default('actual/365'),
+  /** Days after the due date before interest starts to accrue. */
+  graceDays: z.number().int().min(0).max(365).default(0),
+  /** Interest never exceeds this share of the principal. */
+  capPercentOfPrincipal: percent.default(25),
+  /** The legal maximum where the customer is, when known; the linter warns above it. */
+  statutoryMaxAnnualRateBasisPoints: basisPoints.optional(),
+}).strict();
+
+export const lateFeeSchema = z.object({
+  /** A one-off fee as a share of the balance, in basis points (0: none). */
+  percentBasisPoints: basisPoints.default(0),
+  /** Days past due at which the fee is charged. */
+  afterDays: z.number().int().min(1).max(365).default(30),
+}).strict();
+
+export const settlementSchema = z.object({
+  enabled: z.boolean().default(false),
+  /** Discounts up to this share of the balance are accepted without approval. */
+  approvalLimitPercent: percent.default(10),
+  /** Days an accepted offer stays open for payment. */
+  offerValidDays: z.number().int().min(1).max(90).default(14),
+}).strict();
+
+export const paymentPlansSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Standard plan lengths a collector may offer without approval. */
+  standardTermDays: z.array(z.union([z.literal(30), z.literal(60), z.literal(90)])).min(1).default([30, 60, 90]),
+  customRequiresApproval: z.boolean().default(true),
+  /** Days after an installment's due date before it counts as missed. */
+  graceDays: z.number().int().min(0).max(30).default(5),
+  /** Missed installments that breach the plan (the invoices then re-escalate). */
+  breachAfterMissedInstallments: z.number().int().min(1).max(12).default(1),
+}).strict();
