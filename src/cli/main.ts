@@ -4,13 +4,14 @@
  *   worker          the worker role only (production: TEMPORAL_ADDRESS and DATABASE_URL)
  *   api             the HTTP API role only
  *   migrate         apply database migrations and exit
+ *   policy init [--answers a.json] [--out p.json]   a policy from the consultant's questions
  *   policy validate|lint <file.json>   check a policy document (problems, then advice)
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { loadDemo } from './demo';
-import { checkPolicyFile } from './policy-commands';
+import { checkPolicyFile, initPolicy } from './policy-commands';
 import { startApiRole, startWorkerRole } from './engine';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { openDatabase, openTemporal, type OpenDatabase, type OpenTemporal } from './infrastructure';
@@ -121,6 +122,11 @@ async function migrate(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'policy' && argv[1] === 'init') {
+    process.exitCode = await initPolicy(argv.slice(2));
+    return;
+  }
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { demo: { type: 'boolean', default: false } } });
   const command = positionals[0] ?? 'start';
   switch (command) {
@@ -135,7 +141,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate or policy validate|lint <file>`);
+      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init or policy validate|lint <file>`);
   }
 }
 

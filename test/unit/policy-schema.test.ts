@@ -145,7 +145,7 @@ describe('money terms and account handling', () => {
     expect(DEFAULT_POLICY.paymentPlans).toMatchObject({ enabled: true, standardTermDays: [30, 60, 90], customRequiresApproval: true });
     expect(DEFAULT_POLICY.disputes).toMatchObject({ slaBusinessDays: 5, categories: ['pricing', 'quantity', 'quality', 'delivery', 'duplicate_charge'] });
     expect(DEFAULT_POLICY.contact).toMatchObject({ minGapDays: 3, quietWeekdays: ['saturday', 'sunday'], timeZone: 'UTC' });
-    expect(DEFAULT_POLICY.escalationApprovals).toEqual({ vip: ['agency'], strategic: ['legal', 'agency'] });
+    expect(DEFAULT_POLICY.escalationApprovals).toEqual({ vip: ['agency'], strategic: ['legal', 'agency'], vipCustomerIds: [] });
     expect(DEFAULT_POLICY.writeOff.approvalHierarchy.at(-1)).toEqual({ role: 'cfo', maxAmountMinor: null });
     expect(DEFAULT_POLICY.interest.enabled).toBe(false);
   });

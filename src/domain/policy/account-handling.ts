@@ -42,6 +42,8 @@ export const escalationApprovalsSchema = z.object({
   vip: z.array(escalationTarget).default(['agency']),
   /** The same for the strategic segment. */
   strategic: z.array(escalationTarget).default(['legal', 'agency']),
+  /** Key accounts treated as VIP whatever their segment. */
+  vipCustomerIds: z.array(z.string().min(1).max(100)).default([]),
 }).strict();
 
 export const writeOffApproverSchema = z.object({
