@@ -51,10 +51,15 @@ function yes(text: string): boolean {
 
 async function askInTerminal(): Promise<PolicyAnswers> {
   const terminal = createInterface({ input: process.stdin, output: process.stdout });
+  // Reading lines from the iterator keeps answers typed (or pasted) ahead of their question.
+  const lines = terminal[Symbol.asyncIterator]();
   const answers: Record<string, unknown> = {};
   try {
     for (const question of QUESTIONS) {
-      const text = (await terminal.question(`${question.ask} (enter for the default) `)).trim();
+      process.stdout.write(`${question.ask} (enter for the default) `);
+      const line = await lines.next();
+      if (line.done) break;
+      const text = String(line.value).trim();
       if (text !== '') answers[question.key] = question.parse(text);
     }
   } finally {
