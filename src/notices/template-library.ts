@@ -89,8 +89,16 @@ function variablePaths(source: string): string[] {
 }
 
 /** Loads and compiles every template once. */
+/** One template: its default parts and any per-tone variants (`body.firm.hbs`, `subject.friendly.hbs`). */
+interface LoadedTemplate {
+  parts: Map<string, Compiled>;
+  variables: string[];
+}
+
+const PART_FILE = /^(subject|body)(?:\.(friendly|neutral|firm))?\.hbs$/;
+
 export class TemplateLibrary {
-  private readonly templates = new Map<string, { subject: Compiled; body: Compiled; variables: string[] }>();
+  private readonly templates = new Map<string, LoadedTemplate>();
   private readonly layout: Compiled;
 
   constructor(directory = EMAIL_TEMPLATES_DIR) {
@@ -98,14 +106,24 @@ export class TemplateLibrary {
       Handlebars.compile(readFileSync(file, 'utf8'), { strict: true, noEscape });
     for (const name of readdirSync(directory)) {
       const folder = path.join(directory, name);
-      if (!existsSync(path.join(folder, 'body.hbs'))) continue;
-      const subjectFile = path.join(folder, 'subject.hbs');
-      const bodyFile = path.join(folder, 'body.hbs');
-      const variables = [...new Set([...variablePaths(readFileSync(subjectFile, 'utf8')), ...variablePaths(readFileSync(bodyFile, 'utf8'))])].sort();
-      // Plain-text parts are not HTML: no entity escaping there; the layout escapes for HTML.
-      this.templates.set(name, { subject: compile(subjectFile, true), body: compile(bodyFile, true), variables });
+      if (!existsSync(path.join(folder, 'body.hbs')) || !existsSync(path.join(folder, 'subject.hbs'))) continue;
+      const parts = new Map<string, Compiled>();
+      const variables = new Set<string>();
+      for (const file of readdirSync(folder).filter((entry) => PART_FILE.test(entry))) {
+        const source = path.join(folder, file);
+        // Plain-text parts are not HTML: no entity escaping there; the layout escapes for HTML.
+        parts.set(file.replace(/\.hbs$/, ''), compile(source, true));
+        variablePaths(readFileSync(source, 'utf8')).forEach((variable) => variables.add(variable));
+      }
+      this.templates.set(name, { parts, variables: [...variables].sort() });
     }
     this.layout = compile(path.join(directory, 'layout.html.hbs'), false);
+  }
+
+  /** Tones with their own wording in a template (others use its default parts). */
+  tonesOf(name: string): string[] {
+    const tones = [...(this.templates.get(name)?.parts.keys() ?? [])].map((part) => part.split('.')[1]).filter(Boolean);
+    return [...new Set(tones)].sort();
   }
 
   /** Names of the templates on disk. */
@@ -126,8 +144,9 @@ export class TemplateLibrary {
   render(name: string, variables: NoticeVariables): RenderedEmail {
     const template = this.templates.get(name);
     if (!template) throw new Error(`unknown email template "${name}"`);
-    const subject = template.subject(variables).trim();
-    const text = template.body(variables).replace(/\n{3,}/g, '\n\n').trim() + '\n';
+    const part = (kind: 'subject' | 'body') => (template.parts.get(`${kind}.${variables.tone}`) ?? template.parts.get(kind)) as Compiled;
+    const subject = part('subject')(variables).trim();
+    const text = part('body')(variables).replace(/\n{3,}/g, '\n\n').trim() + '\n';
     const paragraphs = text.trim().split(/\n\s*\n/).map((paragraph) => paragraph.split('\n'));
     const html = this.layout({ ...variables, paragraphs });
     return { subject, text, html };

@@ -24,10 +24,23 @@ test('the library holds the playbook notices', () => {
   expect(library.names()).toEqual(['escalation-notice', 'final-notice', 'reminder-past-due', 'reminder-past-due-details', 'reminder-upcoming']);
 });
 
-test.each(library.names())('%s renders as its golden files', (name) => {
-  const email = library.render(name, sampleNoticeVariables());
-  golden(`${name}.txt`, `Subject: ${email.subject}\n\n${email.text}`);
-  golden(`${name}.html`, email.html);
+const TONES = ['friendly', 'neutral', 'firm'];
+/** Each template's default wording (rendered in a tone it has no variant for) and each tone variant. */
+const renderings = library.names().flatMap((name) => {
+  const variants = library.tonesOf(name);
+  const plainTone = TONES.find((tone) => !variants.includes(tone)) as string;
+  return [[name, plainTone, name], ...variants.map((tone) => [name, tone, `${name}.${tone}`])];
+});
+
+test('tone variants exist where the wording must change', () => {
+  expect(library.tonesOf('final-notice')).toEqual(['neutral']);
+  expect(library.tonesOf('reminder-past-due-details')).toEqual(['firm']);
+});
+
+test.each(renderings)('%s in the %s tone renders as its golden files (%s)', (name, tone, file) => {
+  const email = library.render(name, sampleNoticeVariables(tone));
+  golden(`${file}.txt`, `Subject: ${email.subject}\n\n${email.text}`);
+  golden(`${file}.html`, email.html);
 });
 
 test.each(library.names())('%s reads only variables the engine provides', (name) => {
