@@ -52,12 +52,13 @@ export function createNoticeActivities(deps: NoticeDependencies) {
     };
   }
 
-  async function store(input: DunningNoticeInput, email: RenderedEmail, status: NoticeDelivery | 'pending'): Promise<void> {
+  /** Records the notice as pending before anything leaves, so a retry finds it. */
+  async function store(input: DunningNoticeInput, email: RenderedEmail): Promise<void> {
     await deps.db.query(
       `INSERT INTO communications (idempotency_key, invoice_id, customer_id, channel, template, tone, recipient, subject, body_text, body_html, status)
-       VALUES ($1, $2, $3, 'email', $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (idempotency_key) DO NOTHING`,
+       VALUES ($1, $2, $3, 'email', $4, $5, $6, $7, $8, $9, 'pending') ON CONFLICT (idempotency_key) DO NOTHING`,
       [input.event.idempotencyKey, input.event.invoiceId, input.customer.customerId, input.template, input.tone,
-        input.customer.email ?? null, email.subject, email.text, email.html, status],
+        input.customer.email ?? null, email.subject, email.text, email.html],
     );
   }
 
@@ -90,17 +91,15 @@ export function createNoticeActivities(deps: NoticeDependencies) {
 
       const email = deps.templates.render(input.template, variables(input));
       const recipient = input.customer.email;
+      await store(input, email);
       if (!recipient) {
-        await store(input, email, 'pending');
         await settle(input, 'not_sent', `${input.event.summary}: not sent, no email address on file`);
         return 'not_sent';
       }
       if (!deps.transport) {
-        await store(input, email, 'pending');
         await settle(input, 'outbox', `${input.event.summary}: written to the outbox (no Resend API key)`);
         return 'outbox';
       }
-      await store(input, email, 'pending');
       const messageId = await deps.transport.send(
         { from: deps.from, to: recipient, subject: email.subject, text: email.text, html: email.html, tags: [{ name: 'template', value: input.template }] },
         key,

@@ -14,7 +14,7 @@ import { daysPastDue, instantForOffset } from '../../src/domain/calendar';
 import { describeStep, dunningPlan, lateStart } from '../../src/domain/dunning-schedule';
 import { applyPayment, openingBalance, type InvoiceBalance } from '../../src/domain/invoice-balance';
 import { formatMoney, type Money } from '../../src/domain/money';
-import type { DunningStep } from '../../src/domain/policy/schema';
+import { ESCALATION_LEVELS, type DunningStep } from '../../src/domain/policy/schema';
 import { taskPriority } from '../../src/domain/task-priority';
 import {
   AgingBucketAttr, BalanceDueAttr, cancelInvoiceSignal, CLOSED_STATUSES, CollectionStatusAttr, DaysPastDueAttr,
@@ -250,7 +250,7 @@ class InvoiceCollection {
   }
 
   private escalateTo(level: EscalationState): void {
-    const ladder: EscalationState[] = ['none', 'collector', 'sales', 'management', 'legal', 'agency'];
+    const ladder: EscalationState[] = ['none', ...ESCALATION_LEVELS];
     if (ladder.indexOf(level) > ladder.indexOf(this.escalation)) this.escalation = level;
   }
 
