@@ -51,3 +51,20 @@ export const writeOffApproverSchema = z.object({
   /** Largest balance this role may write off, in the policy's currency; null means any amount. */
   maxAmountMinor: z.number().int().positive().nullable(),
 }).strict();
+
+/** What a collection agency costs, so an account is only handed over when recovery beats the fee. */
+export const agencySchema = z.object({
+  /** The agency's commission on what it recovers, in percent. */
+  feePercent: z.number().int().min(0).max(100).default(25),
+  /** The agency's smallest fee per account, in minor units of the write-off currency. */
+  minimumFeeMinor: z.number().int().min(0).default(25_000),
+  /** Balances below this (write-off currency) go to a write-off review instead of the agency. */
+  minimumBalanceMinor: z.number().int().min(0).default(100_000),
+}).strict();
+
+/** Promises to pay: how long after the promised date the promise counts as broken. */
+export const promisesSchema = z.object({
+  graceDays: z.number().int().min(0).max(30).default(3),
+  /** The longest a promise may push collection back, in days from the day it is made. */
+  maxDaysAhead: z.number().int().min(1).max(365).default(60),
+}).strict();

@@ -3,7 +3,9 @@
  * snapshot at start and never reads a policy again, so a new version only affects new workflows.
  */
 import { z } from 'zod';
-import { contactSchema, disputesSchema, escalationApprovalsSchema, writeOffApproverSchema } from './account-handling';
+import {
+  agencySchema, contactSchema, disputesSchema, escalationApprovalsSchema, promisesSchema, writeOffApproverSchema,
+} from './account-handling';
 import { interestSchema, lateFeeSchema, paymentPlansSchema, settlementSchema } from './financial-terms';
 
 export const SEGMENTS = ['strategic', 'enterprise', 'smb', 'government', 'international'] as const;
@@ -100,6 +102,8 @@ export const collectionsPolicySchema = z.object({
   disputes: disputesSchema.prefault({}),
   contact: contactSchema.prefault({}),
   escalationApprovals: escalationApprovalsSchema.prefault({}),
+  agency: agencySchema.prefault({}),
+  promises: promisesSchema.prefault({}),
 }).strict().superRefine((policy, ctx) => {
   const seen = new Set<string>();
   policy.dunningSteps.forEach((step, index) => {
