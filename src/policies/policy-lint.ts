@@ -3,6 +3,7 @@
  * mismatches, contact gaps that harass. Warnings never block saving; each names the rule, the
  * step and the fix.
  */
+import { formatMoney } from '../domain/money';
 import { SEGMENTS, RISK_TIERS, type CollectionsPolicy, type DunningStep, type Segment } from '../domain/policy/schema';
 
 export interface PolicyWarning {
@@ -97,9 +98,76 @@ const writeOffWithoutTopApprover: Rule = (policy) => {
   }];
 };
 
+/** An agency fee above this share of the smallest balance handed over leaves too little to recover. */
+export const MAX_AGENCY_FEE_SHARE = 0.5;
+
+const agencyCostExceedsBalance: Rule = (policy) => {
+  const agencyStep = policy.dunningSteps.find((step) => step.action === 'escalate' && step.level === 'agency');
+  if (!agencyStep) return [];
+  const { feePercent, minimumFeeMinor, minimumBalanceMinor } = policy.agency;
+  const feeMinor = Math.max(Math.round((minimumBalanceMinor * feePercent) / 100), minimumFeeMinor);
+  if (feeMinor <= minimumBalanceMinor * MAX_AGENCY_FEE_SHARE) return [];
+  const show = (amountMinor: number) => formatMoney({ amountMinor, currency: policy.writeOff.currency });
+  // Below half the balance the fee is the minimum fee's doing: twice the minimum fee fixes it, unless the commission itself is too high.
+  const fix = feePercent > MAX_AGENCY_FEE_SHARE * 100
+    ? `negotiate the agency's commission down to ${MAX_AGENCY_FEE_SHARE * 100} % or less (and set agency.minimumBalanceMinor to at least ${2 * minimumFeeMinor}, ${show(2 * minimumFeeMinor)})`
+    : `set agency.minimumBalanceMinor to at least ${2 * minimumFeeMinor} (${show(2 * minimumFeeMinor)}): smaller balances go to a write-off review instead`;
+  return [{
+    rule: 'agency-cost-exceeds-balance', stepId: agencyStep.id, path: 'agency.minimumBalanceMinor',
+    message: `an account of ${show(minimumBalanceMinor)} may go to the agency, whose fee on it (${show(feeMinor)}) is more than half of what it recovers`,
+    fix,
+  }];
+};
+
+const WEEKEND = ['saturday', 'sunday'] as const;
+
+const stepOnQuietDay: Rule = (policy) => {
+  const contactSteps = policy.dunningSteps.filter((step) => step.action !== 'escalate');
+  const open = WEEKEND.filter((day) => !policy.contact.quietWeekdays.includes(day));
+  if (contactSteps.length === 0 || open.length === 0) return [];
+  return [{
+    rule: 'step-on-quiet-day', stepId: '', path: 'contact.quietWeekdays',
+    message: `${open.join(' and ')} ${open.length > 1 ? 'are' : 'is'} not a quiet day: steps count days from each due date, so reminders and calls land on weekends too`,
+    fix: `add ${open.map((day) => `"${day}"`).join(' and ')} to contact.quietWeekdays (contact then waits for the next open day)`,
+  }];
+};
+
+/** Dates on which the send hour is read in local time: one in each half of the year, so daylight saving time shows. */
+const REFERENCE_DATES = ['2026-01-15', '2026-07-15'] as const;
+
+/** Minutes after local midnight at `hourUtc` on `date` in `timeZone`. */
+function localMinutes(date: string, hourUtc: number, timeZone: string): number {
+  const instant = new Date(`${date}T${String(hourUtc).padStart(2, '0')}:00:00Z`);
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return part('hour') * 60 + part('minute');
+}
+
+const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+const sendHourOutsideBusinessHours: Rule = (policy) => {
+  const { timeZone, businessHours: { startHour, endHour } } = policy.contact;
+  const inHours = (minutes: number) => minutes >= startHour * 60 && minutes < endHour * 60;
+  const local = (hourUtc: number) => REFERENCE_DATES.map((date) => localMinutes(date, hourUtc, timeZone));
+  const atSendHour = local(policy.sendHourUtc);
+  if (atSendHour.every(inHours)) return [];
+  const seasons = atSendHour[0] === atSendHour[1]
+    ? clock(atSendHour[0])
+    : `${clock(atSendHour[0])} in January and ${clock(atSendHour[1])} in July (daylight saving time)`;
+  const fitting = Array.from({ length: 24 }, (_, hour) => hour).filter((hour) => local(hour).every(inHours));
+  const best = fitting.sort((a, b) => Math.min(...local(a)) - Math.min(...local(b)))[0];
+  return [{
+    rule: 'send-hour-outside-business-hours', stepId: '', path: 'sendHourUtc',
+    message: `steps run at ${clock(policy.sendHourUtc * 60)} UTC, which is ${seasons} in ${timeZone}, outside business hours (${clock(startHour * 60)}–${clock(endHour * 60)})`,
+    fix: best === undefined
+      ? `no UTC hour falls inside ${clock(startHour * 60)}–${clock(endHour * 60)} in ${timeZone} all year: widen contact.businessHours by an hour for daylight saving time`
+      : `set sendHourUtc to ${best} (${local(best).map(clock).join(' / ')} in ${timeZone}, January / July)`,
+  }];
+};
+
 const RULES: Rule[] = [
   earlyLegalOrAgency, friendlyFinalNotice, firmToStrategic, contactGapTooShort, escalationWithoutFinalNotice,
-  interestAboveStatutoryCap, writeOffWithoutTopApprover,
+  interestAboveStatutoryCap, writeOffWithoutTopApprover, agencyCostExceedsBalance, stepOnQuietDay, sendHourOutsideBusinessHours,
 ];
 
 /** Every warning for a validated policy, in step order. */

@@ -66,3 +66,46 @@ test('the policy\'s own contact gap, when longer, is the one enforced', () => {
   expect(rulesOf(policyWith((doc) => { doc.contact = { minGapDays: 7 }; })))
     .toEqual(['contact-gap-too-short:reminder-1-day', 'contact-gap-too-short:reminder-7-days']);
 });
+
+test('an agency whose fee takes more than half of the smallest balance handed over', () => {
+  // 25 % of $300.00 is $75.00, but the minimum fee of $250.00 applies: more than half of $300.00.
+  const cheap = policyWith((doc) => { doc.agency = { feePercent: 25, minimumFeeMinor: 25_000, minimumBalanceMinor: 30_000 }; });
+  expect(lintPolicy(cheap)).toEqual([expect.objectContaining({
+    rule: 'agency-cost-exceeds-balance', stepId: 'escalate-agency', path: 'agency.minimumBalanceMinor',
+    fix: expect.stringContaining('at least 50000 ($500.00)'),
+  })]);
+  // At exactly twice the minimum fee the fee is half the balance: accepted.
+  expect(lintPolicy(policyWith((doc) => { doc.agency = { minimumFeeMinor: 25_000, minimumBalanceMinor: 50_000 }; }))).toEqual([]);
+  // A commission above half cannot be fixed by the balance alone.
+  const greedy = lintPolicy(policyWith((doc) => { doc.agency = { feePercent: 60, minimumFeeMinor: 0, minimumBalanceMinor: 1_000_000 }; }));
+  expect(greedy).toEqual([expect.objectContaining({ rule: 'agency-cost-exceeds-balance', fix: expect.stringContaining('commission down to 50 %') })]);
+  // No agency step, no agency cost.
+  const noAgency = policyWith((doc) => {
+    doc.dunningSteps = doc.dunningSteps.filter((step: any) => step.level !== 'agency');
+    doc.agency = { minimumBalanceMinor: 0 };
+  });
+  expect(rulesOf(noAgency)).toEqual([]);
+});
+
+test('contact on weekends when saturday or sunday is not a quiet day', () => {
+  const warnings = lintPolicy(policyWith((doc) => { doc.contact = { quietWeekdays: ['sunday'] }; }));
+  expect(warnings).toEqual([expect.objectContaining({
+    rule: 'step-on-quiet-day', stepId: '', path: 'contact.quietWeekdays', fix: expect.stringContaining('"saturday"'),
+  })]);
+  expect(lintPolicy(policyWith((doc) => { doc.contact = { quietWeekdays: [] }; }))[0].message).toMatch(/saturday and sunday are not/);
+  expect(rulesOf(policyWith((doc) => { doc.contact = { quietWeekdays: ['friday', 'saturday', 'sunday'] }; }))).toEqual([]);
+});
+
+test('the send hour read in the contact time zone, summer and winter', () => {
+  // 09:00 UTC is 04:00 in New York in January and 05:00 in July: before business hours all year.
+  const newYork = lintPolicy(policyWith((doc) => { doc.contact = { timeZone: 'America/New_York' }; }));
+  expect(newYork).toEqual([expect.objectContaining({ rule: 'send-hour-outside-business-hours', stepId: '', path: 'sendHourUtc' })]);
+  expect(newYork[0].message).toContain('04:00 in January and 05:00 in July (daylight saving time)');
+  expect(newYork[0].fix).toBe('set sendHourUtc to 14 (09:00 / 10:00 in America/New_York, January / July)');
+  expect(rulesOf(policyWith((doc) => { doc.sendHourUtc = 14; doc.contact = { timeZone: 'America/New_York' }; }))).toEqual([]);
+  // 16:00 UTC is 17:00 in Berlin in winter (closed) but 18:00 in summer: either is outside 9–17.
+  expect(rulesOf(policyWith((doc) => { doc.sendHourUtc = 15; doc.contact = { timeZone: 'Europe/Berlin' }; })))
+    .toEqual(['send-hour-outside-business-hours:']);
+  // Half-hour zones: 09:00 UTC is 14:30 in Kolkata.
+  expect(rulesOf(policyWith((doc) => { doc.contact = { timeZone: 'Asia/Kolkata' }; }))).toEqual([]);
+});
