@@ -1,6 +1,8 @@
 /** Every activity the worker registers, built from their dependencies (a real database, a real mail transport). */
 import type { Pool } from 'pg';
 import { createCollectionLogActivities } from './collection-log/activities';
+import { createDisputeActivities } from './disputes/activities';
+import { createLedgerActivities } from './ledger/activities';
 import { createNoticeActivities, type NoticeDependencies } from './notices/activities';
 import { createPaymentActivities } from './payments/activities';
 import { createTaskActivities } from './tasks/activities';
@@ -10,6 +12,8 @@ export type ActivityDependencies = NoticeDependencies & { db: Pool };
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...createCollectionLogActivities(deps.db),
+    ...createDisputeActivities(deps.db),
+    ...createLedgerActivities(deps.db),
     ...createNoticeActivities(deps),
     ...createPaymentActivities(deps.db),
     ...createTaskActivities(deps.db),

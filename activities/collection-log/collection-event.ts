@@ -8,6 +8,9 @@ export interface InvoiceSnapshot {
   balanceMinor: number;
   paidMinor: number;
   creditMinor: number;
+  /** Late charges owed (absent in events written before charges existed). */
+  interestMinor?: number;
+  lateFeeMinor?: number;
   escalationLevel: string;
   daysPastDue: number;
   agingBucket: string;
@@ -38,9 +41,11 @@ export async function appendCollectionEvent(client: PoolClient, event: Collectio
   const s = event.snapshot;
   await client.query(
     `UPDATE invoices SET status = $2, balance_minor = $3, paid_minor = $4, credit_minor = $5, escalation_level = $6,
-       days_past_due = $7, aging_bucket = $8, next_action = $9, next_action_at = $10, state_seq = $11, updated_at = now()
+       days_past_due = $7, aging_bucket = $8, next_action = $9, next_action_at = $10, state_seq = $11,
+       interest_minor = $12, late_fee_minor = $13, updated_at = now()
      WHERE invoice_id = $1 AND state_seq < $11`,
-    [event.invoiceId, s.status, s.balanceMinor, s.paidMinor, s.creditMinor, s.escalationLevel, s.daysPastDue, s.agingBucket, s.nextAction, s.nextActionAt, s.seq],
+    [event.invoiceId, s.status, s.balanceMinor, s.paidMinor, s.creditMinor, s.escalationLevel, s.daysPastDue, s.agingBucket, s.nextAction, s.nextActionAt, s.seq,
+      s.interestMinor ?? 0, s.lateFeeMinor ?? 0],
   );
   return inserted.rowCount === 1;
 }

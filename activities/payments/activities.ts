@@ -13,6 +13,8 @@ export interface PaymentPosting {
   balanceAfterMinor: number;
   method?: string;
   receivedAt: string;
+  /** A payment after a write-off is a recovery. */
+  kind?: 'payment' | 'recovery';
   event: CollectionEvent;
 }
 
@@ -22,9 +24,10 @@ export function createPaymentActivities(db: Pool) {
     async postPayment(posting: PaymentPosting): Promise<void> {
       await inTransaction(db, async (client) => {
         await client.query(
-          `INSERT INTO payments (payment_id, invoice_id, currency, amount_minor, applied_minor, credit_minor, balance_after_minor, method, received_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (payment_id) DO NOTHING`,
-          [posting.paymentId, posting.invoiceId, posting.currency, posting.amountMinor, posting.appliedMinor, posting.creditMinor, posting.balanceAfterMinor, posting.method ?? null, posting.receivedAt],
+          `INSERT INTO payments (payment_id, invoice_id, currency, amount_minor, applied_minor, credit_minor, balance_after_minor, method, received_at, kind)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (payment_id) DO NOTHING`,
+          [posting.paymentId, posting.invoiceId, posting.currency, posting.amountMinor, posting.appliedMinor, posting.creditMinor, posting.balanceAfterMinor,
+            posting.method ?? null, posting.receivedAt, posting.kind ?? 'payment'],
         );
         await appendCollectionEvent(client, posting.event);
       });

@@ -3,9 +3,12 @@ import type { Pool } from 'pg';
 import { inTransaction } from '../../src/db/pool';
 import { appendCollectionEvent, type CollectionEvent } from '../collection-log/collection-event';
 
+/** What a task asks a person to do. */
+export type CollectorTaskKind = 'call' | 'escalation' | 'write_off_review' | 'dispute' | 'approval';
+
 export interface CollectorTaskInput {
   customerId: string;
-  kind: 'call' | 'escalation' | 'write_off_review';
+  kind: CollectorTaskKind;
   level: string;
   title: string;
   /** What a person needs to act: balance, what was sent, history. */
@@ -31,6 +34,14 @@ export function createTaskActivities(db: Pool) {
         await appendCollectionEvent(client, { ...event, data: { ...event.data, taskId: result.rows[0].task_id } });
         return result.rows[0].task_id;
       });
+    },
+
+    /** Closes the invoice's open tasks once it is paid, settled, written off or cancelled: nobody should chase it. */
+    async closeOpenTasks(input: { invoiceId: string; reason: string }): Promise<number> {
+      const result = await db.query(
+        `UPDATE tasks SET status = 'cancelled', context = context || jsonb_build_object('closedBecause', $2::text)
+         WHERE invoice_id = $1 AND status = 'open' AND kind <> 'write_off_review'`, [input.invoiceId, input.reason]);
+      return result.rowCount ?? 0;
     },
   };
 }

@@ -15,6 +15,8 @@ interface InvoiceRow {
   balance_minor: number;
   paid_minor: number;
   credit_minor: number;
+  interest_minor: number;
+  late_fee_minor: number;
   due_date: string;
   escalation_level: string;
   policy_id: string;
@@ -56,5 +58,13 @@ function fromReadModel(row: InvoiceRow): InvoiceState {
     policy: { policyId: row.policy_id, version: row.policy_version },
     skippedSteps: [],
     recentHistory: [],
+    charges: { interest: money(row.interest_minor), lateFee: money(row.late_fee_minor) },
+    collectible: money(row.balance_minor),
+    disputes: [],
+    promise: null,
+    holds: [],
+    settlement: null,
+    pendingApprovals: [],
+    paused: null,
   };
 }

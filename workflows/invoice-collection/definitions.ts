@@ -4,8 +4,13 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { EscalationState } from '../../src/domain/escalation-ladder';
+import type { InvoiceBalance, PaymentAllocation } from '../../src/domain/invoice-balance';
 import type { Money } from '../../src/domain/money';
+import type { DisputeCategory } from '../../src/domain/policy/account-handling';
 import type { CollectionsPolicy, EscalationLevel, RiskTier, Segment } from '../../src/domain/policy/schema';
+
+export type { EscalationState } from '../../src/domain/escalation-ladder';
 
 /** The workflow id of an invoice: derived from the business key, so a duplicate start is impossible. */
 export function invoiceWorkflowId(invoiceId: string): string {
@@ -29,6 +34,8 @@ export interface CustomerDetails {
   email?: string;
   segment: Segment;
   riskTier: RiskTier;
+  /** A key account: the policy's VIP approvals apply. */
+  vip?: boolean;
 }
 
 /** Input of `invoiceCollection`: the invoice, its customer and a snapshot of the policy. */
@@ -36,6 +43,10 @@ export interface InvoiceCollectionInput {
   invoice: InvoiceDetails;
   customer: CustomerDetails;
   policy: CollectionsPolicy;
+  /** The state carried over by continue-as-new; absent on a first start. */
+  carried?: CarriedState;
+  /** Continue as new after this many history events (default: when the server suggests it). */
+  historyEventLimit?: number;
 }
 
 export type CollectionStatus =
@@ -43,10 +54,9 @@ export type CollectionStatus =
   | 'in_collection' // past due, being dunned
   | 'write_off_review' // waiting for a write-off decision
   | 'paid'
+  | 'settled' // paid at an agreed discount
   | 'written_off'
   | 'cancelled';
-
-export type EscalationState = 'none' | EscalationLevel;
 
 /** One line of the invoice's collection log. */
 export interface TimelineEntry {
@@ -72,6 +82,103 @@ export interface InvoiceState {
   policy: { policyId: string; version: number };
   skippedSteps: string[];
   recentHistory: TimelineEntry[];
+  /** Late charges still owed, apart from the principal. */
+  charges: { interest: Money; lateFee: Money };
+  /** The part of the balance not under dispute: what dunning asks for. */
+  collectible: Money;
+  disputes: DisputeState[];
+  promise: PromiseState | null;
+  holds: HoldState[];
+  settlement: SettlementState | null;
+  pendingApprovals: PendingEscalation[];
+  /** Why customer contact or dunning is paused now, if it is. */
+  paused: string | null;
+}
+
+/** A dispute on part or all of the invoice. */
+export interface DisputeState {
+  disputeId: string;
+  category: DisputeCategory;
+  amountMinor: number;
+  reason?: string;
+  department: string;
+  openedAt: string;
+  /** The date by which the owning department must resolve it (business days). */
+  slaDue: string;
+  slaBreached: boolean;
+  status: 'open' | 'resolved_for_customer' | 'resolved_for_company';
+  creditMemoMinor?: number;
+}
+
+/** A promise to pay an amount by a date; dunning waits until the date plus grace. */
+export interface PromiseState {
+  promiseId: string;
+  amountMinor: number;
+  promisedDate: string;
+  /** Paid on the invoice when the promise was made, to see whether it was kept. */
+  paidAtPromiseMinor: number;
+  madeAt: string;
+}
+
+/** A hold on customer contact: VIP, legal or seasonal (with an end date). */
+export interface HoldState {
+  holdId: string;
+  kind: 'vip' | 'legal' | 'seasonal';
+  reason: string;
+  until?: string;
+  placedAt: string;
+}
+
+/** A settlement offer: the customer pays `amountMinor` by the deadline and the rest is discounted. */
+export interface SettlementState {
+  offerId: string;
+  amountMinor: number;
+  discountBasisPoints: number;
+  status: 'awaiting_approval' | 'open';
+  proposedBy: string;
+  deadline?: string;
+  paidAtOfferMinor: number;
+}
+
+/** An escalation that waits for a person's decision. */
+export interface PendingEscalation {
+  level: EscalationLevel;
+  stepId: string;
+  reason: string;
+  requestedAt: string;
+}
+
+/** Everything the workflow knows, carried whole across continue-as-new. */
+export interface CarriedState {
+  status: CollectionStatus;
+  balance: InvoiceBalance;
+  escalation: EscalationState;
+  /** Ids of the dunning steps still ahead, in order. */
+  upcomingStepIds: string[];
+  skippedSteps: string[];
+  payments: Record<string, PaymentAllocation & { reversed?: boolean; kind: 'payment' | 'recovery' }>;
+  timeline: TimelineEntry[];
+  seq: number;
+  reviewsOpened: number;
+  reviewOpen: boolean;
+  cancelReason: string;
+  interestPostedThroughDay: number;
+  /** Interest charged over the invoice's life (the cap applies to it, waivers do not reset it). */
+  interestChargedMinor: number;
+  lateFeeCharged: boolean;
+  waived: { interest: boolean; lateFee: boolean };
+  disputes: DisputeState[];
+  promise: PromiseState | null;
+  holds: HoldState[];
+  settlement: SettlementState | null;
+  pendingApprovals: PendingEscalation[];
+  bankruptcy: { reference: string; reportedAt: string } | null;
+  /** Why the write-off review opens before its day (bankruptcy, a balance too small for the agency). */
+  earlyReviewReason: string | null;
+  /** When the invoice reached paid, settled or written off: the start of its after-care window. */
+  closedAt: string | null;
+  settlementDiscountMinor: number;
+  continuedAsNew: number;
 }
 
 /** A payment to apply. `paymentId` makes it idempotent. */
@@ -98,7 +205,90 @@ export interface CancelInput {
 export interface WriteOffDecision {
   approved: boolean;
   decidedBy: string;
+  /** The approver's role in the policy's hierarchy; an approval must come from a role allowed the amount. */
+  role?: string;
   note?: string;
+}
+
+export interface DisputeInput {
+  disputeId: string;
+  category: DisputeCategory;
+  /** The disputed part; absent means the whole balance. */
+  amount?: Money;
+  reason?: string;
+}
+
+export interface DisputeResolution {
+  disputeId: string;
+  /** `customer`: the customer was right, a credit memo takes the amount off; `company`: dunning resumes on the full amount. */
+  inFavourOf: 'customer' | 'company';
+  /** The credit memo, when less than the disputed amount. */
+  creditMemo?: Money;
+  resolvedBy: string;
+  note?: string;
+}
+
+export interface PromiseInput {
+  promiseId: string;
+  amount: Money;
+  promisedDate: string;
+  takenBy?: string;
+}
+
+export interface HoldInput {
+  holdId: string;
+  kind: 'vip' | 'legal' | 'seasonal';
+  reason: string;
+  /** The day contact may resume by itself (a seasonal pause); absent means until released. */
+  until?: string;
+}
+
+export interface ReleaseInput {
+  holdId: string;
+  releasedBy?: string;
+}
+
+export interface EscalationDecision {
+  level: EscalationLevel;
+  approved: boolean;
+  decidedBy: string;
+  note?: string;
+}
+
+export interface WaiverInput {
+  kind: 'interest' | 'late_fee' | 'all';
+  decidedBy: string;
+  reason: string;
+}
+
+export interface SettlementOffer {
+  offerId: string;
+  /** What the customer pays to settle; the rest of the balance is discounted. */
+  amount: Money;
+  proposedBy: string;
+}
+
+export interface SettlementDecision {
+  offerId: string;
+  approved: boolean;
+  decidedBy: string;
+}
+
+export interface SettlementAnswer {
+  offerId: string;
+  outcome: 'accepted' | 'awaiting_approval' | 'refused';
+  deadline?: string;
+  discountBasisPoints: number;
+}
+
+export interface ReversalInput {
+  paymentId: string;
+  reason: string;
+}
+
+export interface BankruptcyNotice {
+  reference: string;
+  reportedBy: string;
 }
 
 /** How the workflow ended. */
@@ -110,7 +300,20 @@ export interface InvoiceOutcome {
 
 export const recordPaymentUpdate = defineUpdate<PaymentResult, [PaymentInput]>('recordPayment');
 export const cancelInvoiceSignal = defineSignal<[CancelInput]>('cancelInvoice');
+/** Kept for workflows started before write-off decisions became an update; new callers use `decideWriteOffUpdate`. */
 export const writeOffDecisionSignal = defineSignal<[WriteOffDecision]>('writeOffDecision');
+export const decideWriteOffUpdate = defineUpdate<InvoiceState, [WriteOffDecision]>('decideWriteOff');
+export const openDisputeUpdate = defineUpdate<InvoiceState, [DisputeInput]>('openDispute');
+export const resolveDisputeUpdate = defineUpdate<InvoiceState, [DisputeResolution]>('resolveDispute');
+export const promiseToPayUpdate = defineUpdate<InvoiceState, [PromiseInput]>('promiseToPay');
+export const placeHoldUpdate = defineUpdate<InvoiceState, [HoldInput]>('placeHold');
+export const releaseHoldUpdate = defineUpdate<InvoiceState, [ReleaseInput]>('releaseHold');
+export const decideEscalationUpdate = defineUpdate<InvoiceState, [EscalationDecision]>('decideEscalation');
+export const waiveChargesUpdate = defineUpdate<InvoiceState, [WaiverInput]>('waiveCharges');
+export const proposeSettlementUpdate = defineUpdate<SettlementAnswer, [SettlementOffer]>('proposeSettlement');
+export const decideSettlementUpdate = defineUpdate<SettlementAnswer, [SettlementDecision]>('decideSettlement');
+export const reversePaymentUpdate = defineUpdate<InvoiceState, [ReversalInput]>('reversePayment');
+export const reportBankruptcyUpdate = defineUpdate<InvoiceState, [BankruptcyNotice]>('reportBankruptcy');
 export const invoiceStateQuery = defineQuery<InvoiceState>('invoiceState');
 
 /** Search attributes that make the Web UI's list a collections worklist. */
@@ -130,4 +333,4 @@ export const INVOICE_SEARCH_ATTRIBUTES = [
 ] as const;
 
 /** Terminal statuses: the workflow ends once it reaches one. */
-export const CLOSED_STATUSES: readonly CollectionStatus[] = ['paid', 'written_off', 'cancelled'];
+export const CLOSED_STATUSES: readonly CollectionStatus[] = ['paid', 'settled', 'written_off', 'cancelled'];

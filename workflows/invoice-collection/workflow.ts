@@ -1,35 +1,26 @@
 /**
- * invoiceCollection: one overdue invoice from a few days before its due date until it is paid,
- * written off or cancelled. It sleeps until each dunning step of its policy snapshot, performs it
- * through activities, and reacts to payments, cancellation and write-off decisions.
+ * invoiceCollection: one invoice from a few days before its due date until it is paid, settled,
+ * written off or cancelled. It sleeps until the next thing its policy snapshot asks for (a dunning
+ * step, a promise's deadline, a dispute's SLA, the write-off review), acts, records, and reacts to
+ * everything people and systems tell it (see account-handlers.ts). A paid invoice stays open for
+ * chargebacks and a written-off one for recoveries, for the policy's windows.
  */
 import {
-  allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { CollectionsActivities } from '../../activities';
-import type { CollectionEvent } from '../../activities/collection-log/collection-event';
-import { agingBucket } from '../../src/domain/aging';
-import { daysPastDue, instantForOffset } from '../../src/domain/calendar';
-import { describeStep, dunningPlan, lateStart } from '../../src/domain/dunning-schedule';
-import { applyPayment, openingBalance, type InvoiceBalance } from '../../src/domain/invoice-balance';
-import { formatMoney, type Money } from '../../src/domain/money';
-import { ESCALATION_LEVELS, type DunningStep } from '../../src/domain/policy/schema';
-import { taskPriority } from '../../src/domain/task-priority';
-import {
-  AgingBucketAttr, BalanceDueAttr, cancelInvoiceSignal, CLOSED_STATUSES, CollectionStatusAttr, DaysPastDueAttr,
-  EscalationLevelAttr, invoiceStateQuery, recordPaymentUpdate, writeOffDecisionSignal,
-  type CollectionStatus, type EscalationState, type InvoiceCollectionInput, type InvoiceOutcome, type InvoiceState,
-  type PaymentInput, type PaymentResult, type TimelineEntry, type WriteOffDecision,
-} from './definitions';
+import { addDays, DAY_MS } from '../../src/domain/calendar';
+import { describeStep, lateStart } from '../../src/domain/dunning-schedule';
+import { approvalNeeded } from '../../src/domain/escalation-ladder';
+import type { DunningStep } from '../../src/domain/policy/schema';
+import { AccountHandlers } from './account-handlers';
+import { activities } from './collection-effects';
+import { cancelInvoiceSignal, invoiceStateQuery, type InvoiceCollectionInput, type InvoiceOutcome, type WriteOffDecision } from './definitions';
 
-const activities = proxyActivities<CollectionsActivities>({
-  startToCloseTimeout: '1 minute',
-  // Side effects are idempotent, so retrying until the database or mail provider is back is safe.
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
-
-const TIMELINE_LENGTH = 50;
+/**
+ * Guards every behaviour added after the first release (after-care, approvals, the agency minimum,
+ * the write-off posting): histories recorded before it replay the old path (test/replay).
+ */
+const LIFECYCLE_V2 = 'invoice-lifecycle-v2';
 
 /** The workflow entry point. */
 export async function invoiceCollection(input: InvoiceCollectionInput): Promise<InvoiceOutcome> {
@@ -38,83 +29,102 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
   return collection.run();
 }
 
-class InvoiceCollection {
-  private status: CollectionStatus = 'scheduled';
-  private balance: InvoiceBalance;
-  private escalation: EscalationState = 'none';
-  private upcoming: DunningStep[] = [];
-  private skippedSteps: string[] = [];
-  private nextAction: { description: string; at: string } | null = null;
-  private readonly paymentIds = new Set<string>();
-  private readonly timeline: TimelineEntry[] = [];
-  private writeOffDecision: WriteOffDecision | undefined;
-  private reviewsOpened = 0;
-  private cancelReason = '';
-  private seq = 0;
-  private readonly workflowId = workflowInfo().workflowId;
+/** A moment the workflow wakes for, and what it will do then. */
+interface Wake {
+  at: number;
+  description: string;
+}
 
-  constructor(private readonly input: InvoiceCollectionInput) {
-    this.balance = openingBalance(input.invoice.amount.amountMinor, input.invoice.amount.currency);
-  }
-
+class InvoiceCollection extends AccountHandlers {
   setup(): void {
     setHandler(invoiceStateQuery, () => this.state());
-    setHandler(recordPaymentUpdate, (payment) => this.receivePayment(payment), { validator: (payment) => this.checkPayment(payment) });
     setHandler(cancelInvoiceSignal, ({ reason }) => {
       if (this.closed) return;
-      this.status = 'cancelled';
-      this.cancelReason = reason;
+      this.s.status = 'cancelled';
+      this.s.cancelReason = reason;
     });
-    setHandler(writeOffDecisionSignal, (decision) => {
-      if (this.status === 'write_off_review') this.writeOffDecision = decision;
-    });
+    this.registerAccountHandlers();
   }
 
   async run(): Promise<InvoiceOutcome> {
-    await this.begin();
-    while (!this.closed && this.upcoming.length > 0) {
-      const step = this.upcoming[0];
-      const at = instantForOffset(this.input.invoice.dueDate, step.offsetDays, this.input.policy.sendHourUtc);
-      if (await this.sleepUntil(at, `${describeStep(step)}, day ${step.offsetDays}`)) break;
-      this.upcoming.shift();
-      await this.perform(step);
+    if (!this.input.carried) await this.begin();
+    for (;;) {
+      await this.dunning();
+      while (!this.closed) await this.writeOffReview();
+      if (this.s.status === 'cancelled') await this.record('cancelled', 'invoice_cancelled', `cancelled: ${this.s.cancelReason}`, { reason: this.s.cancelReason });
+      if (!patched(LIFECYCLE_V2)) break;
+      if (!(await this.afterCare())) break;
     }
-    while (!this.closed) await this.writeOffReview();
-    if (this.status === 'cancelled') await this.record('cancelled', 'invoice_cancelled', `cancelled: ${this.cancelReason}`, { reason: this.cancelReason });
     await condition(allHandlersFinished);
     this.updateSearchAttributes();
-    return { status: this.status, balance: this.money(this.balance.balanceMinor), credit: this.money(this.balance.creditMinor) };
+    return { status: this.s.status, balance: this.money(this.s.balance.balanceMinor), credit: this.money(this.s.balance.creditMinor) };
   }
 
   /** Starts collection; when started late, performs only the step that applies now and records the rest as skipped. */
   private async begin(): Promise<void> {
-    const plan = dunningPlan(this.input.policy, this.input.customer);
     const age = this.daysPastDue();
-    const pastReview = age >= this.input.policy.writeOff.reviewAfterDays;
-    const { skipped, current, upcoming } = lateStart(plan, age);
+    const pastReview = age >= this.policy.writeOff.reviewAfterDays;
+    const { skipped, current, upcoming } = lateStart(this.plan, age);
     const missed = pastReview ? [...skipped, ...(current ? [current] : [])] : skipped;
-    this.upcoming = pastReview ? [] : upcoming;
-    this.skippedSteps = missed.map((step) => step.id);
+    this.s.upcomingStepIds = pastReview ? [] : upcoming.map((step) => step.id);
+    this.s.skippedSteps = missed.map((step) => step.id);
     // A signal buffered before setup (signal-with-start) may already have closed the invoice.
-    if (!this.closed) this.status = age > 0 ? 'in_collection' : 'scheduled';
-    const first = current && !pastReview ? current : this.upcoming[0];
-    if (first) {
+    if (!this.closed) this.s.status = age > 0 ? 'in_collection' : 'scheduled';
+    const first = current && !pastReview ? current : upcoming[0];
+    if (first && !pastReview) {
       // Answer queries from the first moment, before the start has been recorded.
-      const at = Math.max(Date.now(), instantForOffset(this.input.invoice.dueDate, first.offsetDays, this.input.policy.sendHourUtc));
+      const at = Math.max(Date.now(), this.dayInstant(first.offsetDays));
       this.nextAction = { description: `${describeStep(first)}, day ${first.offsetDays}`, at: new Date(at).toISOString() };
     }
-    const skippedNote = missed.length > 0 ? `; skipped ${this.skippedSteps.join(', ')}` : '';
+    const skippedNote = missed.length > 0 ? `; skipped ${this.s.skippedSteps.join(', ')}` : '';
     await this.record('started', 'collection_started', `collection started at ${age} days past due${skippedNote}`, {
-      daysPastDue: age, skippedSteps: this.skippedSteps, policy: { policyId: this.input.policy.policyId, version: this.input.policy.version },
+      daysPastDue: age, skippedSteps: this.s.skippedSteps, policy: { policyId: this.policy.policyId, version: this.policy.version },
     });
     // A cancel or payment may have arrived while the start was recorded.
     if (current && !pastReview && !this.closed) await this.perform(current);
   }
 
+  /** Walks the dunning steps until the invoice closes or its write-off review is due. */
+  private async dunning(): Promise<void> {
+    while (!this.closed && !this.reviewDue()) {
+      await this.continueAsNewIfDue();
+      await this.settleDueEvents();
+      if (this.closed || this.reviewDue()) break;
+      const due = this.stepsById(this.s.upcomingStepIds).filter((step) => this.dayInstant(step.offsetDays) <= Date.now());
+      if (due.length > 0 && !this.dunningPause()) {
+        await this.performDue(due);
+        continue;
+      }
+      const wake = this.nextWake();
+      await this.sleepUntil(wake.at, wake.description);
+    }
+  }
+
+  /** Steps that came due while dunning waited are caught up once: the latest runs, the others are recorded as skipped. */
+  private async performDue(due: DunningStep[]): Promise<void> {
+    const step = due[due.length - 1];
+    const missed = due.slice(0, -1);
+    this.s.upcomingStepIds = this.s.upcomingStepIds.filter((id) => !due.some((d) => d.id === id));
+    if (missed.length > 0) {
+      this.s.skippedSteps.push(...missed.map((s) => s.id));
+      await this.record(`caught-up/${step.id}`, 'steps_skipped', `skipped ${missed.map((s) => s.id).join(', ')} while dunning waited; ${step.id} applies now`,
+        { skippedSteps: missed.map((s) => s.id) });
+    }
+    await this.perform(step);
+  }
+
   private async perform(step: DunningStep): Promise<void> {
-    if (this.daysPastDue() > 0 && this.status === 'scheduled') this.status = 'in_collection';
+    if (this.daysPastDue() > 0 && this.s.status === 'scheduled') this.s.status = 'in_collection';
+    const hold = this.contactHold();
+    if (hold && reachesCustomer(step)) {
+      this.s.skippedSteps.push(step.id);
+      await this.record(`step/${step.id}`, 'step_skipped', `${describeStep(step)} skipped: ${hold}`, { stepId: step.id, hold });
+      this.updateSearchAttributes();
+      return;
+    }
     switch (step.action) {
       case 'email':
+        await this.postInterest();
         await this.sendNotice(step);
         break;
       case 'call_task':
@@ -122,225 +132,157 @@ class InvoiceCollection {
         await this.openTask(step.id, 'call', 'collector', `Call ${this.input.customer.name} about invoice #${this.input.invoice.invoiceNumber}`, { script: step.script });
         break;
       case 'escalate':
-        this.escalateTo(step.level);
-        await this.openTask(step.id, 'escalation', step.level, `Escalated to ${step.level}: invoice #${this.input.invoice.invoiceNumber} of ${this.input.customer.name}`, {});
+        await this.escalateByStep(step);
         break;
     }
     this.updateSearchAttributes();
   }
 
-  private async sendNotice(step: Extract<DunningStep, { action: 'email' }>): Promise<void> {
-    const { invoice, customer } = this.input;
-    const age = this.daysPastDue();
-    const summary = `${step.finalNotice ? 'Final notice' : 'Reminder'} "${step.template}" (${step.tone}) for ${this.formatBalance()}`;
-    const event = this.event(`step/${step.id}`, 'notice_sent', summary, { stepId: step.id, template: step.template, tone: step.tone });
-    await activities.sendDunningNotice.executeWithOptions({ summary }, [{
-      customer: { customerId: customer.customerId, name: customer.name, email: customer.email },
-      invoice: {
-        invoiceNumber: invoice.invoiceNumber, amount: invoice.amount, balance: this.money(this.balance.balanceMinor),
-        dueDate: invoice.dueDate, daysPastDue: age, paymentLink: invoice.paymentLink,
-      },
-      template: step.template,
-      tone: step.tone,
-      event,
-    }]);
+  private async escalateByStep(step: Extract<DunningStep, { action: 'escalate' }>): Promise<void> {
+    const { agency, writeOff } = this.policy;
+    const belowAgencyMinimum = step.level === 'agency' && this.s.balance.currency === writeOff.currency && this.s.balance.balanceMinor < agency.minimumBalanceMinor;
+    if (belowAgencyMinimum && patched(LIFECYCLE_V2)) {
+      this.s.earlyReviewReason = `balance ${this.formatBalance()} is below the agency minimum of ${this.format(agency.minimumBalanceMinor)}`;
+      await this.record(`step/${step.id}`, 'step_skipped', `agency hand-off skipped: ${this.s.earlyReviewReason}; write-off review opens instead`, { stepId: step.id });
+      return;
+    }
+    if (approvalNeeded(step.level, this.input.customer, this.policy) && patched(LIFECYCLE_V2)) {
+      await this.escalate(step.level, step.id, `step ${step.id}, day ${step.offsetDays}`);
+      return;
+    }
+    this.escalateTo(step.level);
+    await this.openTask(step.id, 'escalation', step.level, `Escalated to ${step.level}: invoice #${this.input.invoice.invoiceNumber} of ${this.input.customer.name}`, {});
   }
 
-  private async openTask(stepId: string, kind: 'call' | 'escalation' | 'write_off_review', level: string, title: string, extra: Record<string, unknown>): Promise<void> {
-    const age = this.daysPastDue();
-    const event = this.event(`step/${stepId}`, `${kind}_task_opened`, title, { stepId, kind, level });
-    await activities.openCollectorTask.executeWithOptions({ summary: title }, [{
-      customerId: this.input.customer.customerId,
-      kind,
-      level,
-      title,
-      priority: taskPriority(this.balance.balanceMinor, age, this.input.customer.riskTier),
-      context: {
-        ...extra,
-        invoiceNumber: this.input.invoice.invoiceNumber,
-        balance: this.money(this.balance.balanceMinor),
-        daysPastDue: age,
-        segment: this.input.customer.segment,
-        riskTier: this.input.customer.riskTier,
-        recentHistory: this.timeline.slice(-10),
-      },
-      event,
-    }]);
+  /** Deadlines that passed while the workflow slept: promises, settlement offers, seasonal holds, dispute SLAs, the late fee. */
+  private async settleDueEvents(): Promise<void> {
+    await this.breakPromiseIfDue();
+    await this.expireSettlementIfDue();
+    for (const hold of this.s.holds.filter((h) => h.until !== undefined && this.today() >= h.until)) await this.endHold(hold.holdId, `ended on ${hold.until}`);
+    for (const dispute of this.s.disputes.filter((d) => d.status === 'open' && !d.slaBreached && Date.now() >= this.dateInstant(addDays(d.slaDue, 1)))) {
+      dispute.slaBreached = true;
+      await this.saveDispute(dispute.disputeId, 'sla-breached', 'dispute_sla_breached', `Dispute ${dispute.disputeId} not resolved by ${dispute.slaDue}: SLA breached, escalated to management`);
+      await this.openTask(`dispute/${dispute.disputeId}/sla-breached`, 'escalation', 'management',
+        `Dispute ${dispute.disputeId} (${dispute.category}) on invoice #${this.input.invoice.invoiceNumber} is past its SLA (${dispute.slaDue}); ${dispute.department} has not resolved it`,
+        { dispute });
+    }
+    await this.chargeLateFee();
   }
 
-  /** Opens a write-off review when its day comes and waits for a person's decision. */
+  /** The earliest moment something is due: the next step (unless dunning waits), a deadline, or the review. */
+  private nextWake(): Wake {
+    const wakes: Wake[] = [];
+    const next = this.stepsById(this.s.upcomingStepIds)[0];
+    if (next && !this.dunningPause()) wakes.push({ at: this.dayInstant(next.offsetDays), description: `${describeStep(next)}, day ${next.offsetDays}` });
+    const reviewDay = this.reviewDay();
+    wakes.push({ at: this.dayInstant(reviewDay), description: `write-off review, day ${reviewDay}` });
+    const promiseDeadline = this.promiseDeadline();
+    if (promiseDeadline) wakes.push({ at: this.dateInstant(promiseDeadline), description: `promise ${this.s.promise?.promiseId} due (${this.s.promise?.promisedDate} plus grace)` });
+    const deadline = this.s.settlement?.deadline;
+    if (deadline) wakes.push({ at: this.dateInstant(addDays(deadline, 1)), description: `settlement ${this.s.settlement?.offerId} expires (${deadline})` });
+    for (const hold of this.s.holds) if (hold.until) wakes.push({ at: this.dateInstant(hold.until), description: `${hold.kind} hold ${hold.holdId} ends` });
+    for (const d of this.s.disputes) {
+      if (d.status === 'open' && !d.slaBreached) wakes.push({ at: this.dateInstant(addDays(d.slaDue, 1)), description: `dispute ${d.disputeId} SLA (${d.slaDue})` });
+    }
+    const { percentBasisPoints, afterDays } = this.policy.lateFee;
+    if (percentBasisPoints > 0 && !this.s.lateFeeCharged && !this.s.waived.lateFee) wakes.push({ at: this.dayInstant(afterDays), description: `late fee, day ${afterDays}` });
+    return wakes.reduce((earliest, wake) => (wake.at < earliest.at ? wake : earliest));
+  }
+
+  private reviewDay(): number {
+    const { reviewAfterDays, reReviewAfterDays } = this.policy.writeOff;
+    return reviewAfterDays + this.s.reviewsOpened * reReviewAfterDays;
+  }
+
+  private reviewDue(): boolean {
+    return (this.s.earlyReviewReason !== null && this.s.reviewsOpened === 0) || Date.now() >= this.dayInstant(this.reviewDay());
+  }
+
+  /** Opens a write-off review when its day comes (or at once, for a bankruptcy) and waits for a person's decision. */
   private async writeOffReview(): Promise<void> {
-    const { reviewAfterDays, reReviewAfterDays } = this.input.policy.writeOff;
-    const reviewDay = reviewAfterDays + this.reviewsOpened * reReviewAfterDays;
-    const at = instantForOffset(this.input.invoice.dueDate, reviewDay, this.input.policy.sendHourUtc);
-    if (await this.sleepUntil(at, `write-off review, day ${reviewDay}`)) return;
-    this.reviewsOpened += 1;
-    this.status = 'write_off_review';
+    const early = this.s.earlyReviewReason !== null && this.s.reviewsOpened === 0;
+    const reviewDay = this.reviewDay();
+    if (!early) {
+      const at = this.dayInstant(reviewDay);
+      while (!this.closed && Date.now() < at) await this.sleepUntil(at, `write-off review, day ${reviewDay}`);
+      if (this.closed) return;
+    }
+    this.s.reviewsOpened += 1;
+    this.s.status = 'write_off_review';
+    this.s.reviewOpen = true;
     this.writeOffDecision = undefined;
     this.nextAction = { description: 'write-off decision', at: new Date().toISOString() };
-    await this.openTask(`write-off-review-${this.reviewsOpened}`, 'write_off_review', 'management',
-      `Write-off review: invoice #${this.input.invoice.invoiceNumber}, ${this.formatBalance()} at ${this.daysPastDue()} days`, {});
+    const why = early ? ` (${this.s.earlyReviewReason})` : '';
+    await this.openTask(`write-off-review-${this.s.reviewsOpened}`, 'write_off_review', 'management',
+      `Write-off review: invoice #${this.input.invoice.invoiceNumber}, ${this.formatBalance()} at ${this.daysPastDue()} days${why}`,
+      { requiredApprover: this.requiredWriteOffApprover(), approvalHierarchy: this.policy.writeOff.approvalHierarchy });
     this.updateSearchAttributes();
     await condition(() => this.closed || this.writeOffDecision !== undefined);
-    // Set by the signal handler while we waited; TypeScript cannot see that.
+    // Set by a handler while we waited; TypeScript cannot see that.
     const decision = this.writeOffDecision as WriteOffDecision | undefined;
+    this.s.reviewOpen = false;
     if (this.closed || !decision) return;
-    this.status = decision.approved ? 'written_off' : 'in_collection';
+    if (decision.approved) this.closeAs('written_off');
+    else this.s.status = 'in_collection';
     const verdict = decision.approved ? 'approved' : 'declined, collection continues';
-    await this.record(`write-off-decision-${this.reviewsOpened}`, decision.approved ? 'written_off' : 'write_off_declined',
-      `write-off ${verdict} by ${decision.decidedBy}${decision.note ? `: ${decision.note}` : ''}`, { ...decision, balanceMinor: this.balance.balanceMinor });
+    const by = `${decision.decidedBy}${decision.role ? ` (${decision.role})` : ''}`;
+    await this.record(`write-off-decision-${this.s.reviewsOpened}`, decision.approved ? 'written_off' : 'write_off_declined',
+      `write-off ${verdict} by ${by}${decision.note ? `: ${decision.note}` : ''}`, { ...decision, balanceMinor: this.s.balance.balanceMinor });
+    if (decision.approved && patched(LIFECYCLE_V2)) {
+      await this.postLedger(`write-off-${this.s.reviewsOpened}`, 'write_off', -this.s.balance.balanceMinor,
+        `Written off: ${this.formatBalance()} approved by ${by}`, { decidedBy: decision.decidedBy, role: decision.role });
+    }
     this.updateSearchAttributes();
   }
 
-  private checkPayment(payment: PaymentInput): void {
-    if (this.paymentIds.has(payment.paymentId)) return;
-    if (payment.amount.currency !== this.balance.currency) {
-      throw new Error(`amount.currency: invoice is in ${this.balance.currency}, payment is in ${payment.amount.currency}`);
+  /**
+   * A closed invoice's open tasks are closed; a paid or settled one then waits for chargebacks and a
+   * written-off one for recoveries. Returns true when a chargeback reopened it.
+   */
+  private async afterCare(): Promise<boolean> {
+    await activities.closeOpenTasks.executeWithOptions({ summary: `close open tasks: invoice ${this.s.status}` },
+      [{ invoiceId: this.input.invoice.invoiceId, reason: this.s.status }]);
+    const status = this.s.status;
+    const windowDays = status === 'written_off' ? (this.policy.writeOff.recoverAfterWriteOff ? this.policy.writeOff.recoveryWindowDays : 0)
+      : status === 'paid' || status === 'settled' ? this.policy.chargebacks.windowDays : 0;
+    const until = Date.parse(this.s.closedAt ?? new Date().toISOString()) + windowDays * DAY_MS;
+    const what = status === 'written_off' ? 'recoveries' : 'chargebacks';
+    this.inAfterCare = true;
+    while (this.closed && Date.now() < until) {
+      await this.continueAsNewIfDue();
+      const seen = this.wakeups;
+      await condition(() => !this.closed || this.wakeups !== seen || this.historyFull(), until - Date.now(),
+        { summary: `until ${new Date(until).toISOString().slice(0, 10)}: open for ${what}` });
     }
-    if (!Number.isSafeInteger(payment.amount.amountMinor) || payment.amount.amountMinor <= 0) {
-      throw new Error('amount.amountMinor: must be a positive integer number of minor units');
-    }
-    if (this.balance.paidMinor + payment.amount.amountMinor > Number.MAX_SAFE_INTEGER) {
-      throw new Error('amount.amountMinor: the total paid on this invoice would exceed the largest amount the ledger can hold');
-    }
-    if (this.closed) throw new Error(`invoice is ${this.status}; payment not applied`);
+    this.inAfterCare = false;
+    return !this.closed;
   }
 
-  /** Applies a payment once per payment id and answers with the new balance. */
-  private async receivePayment(payment: PaymentInput): Promise<PaymentResult> {
-    if (this.paymentIds.has(payment.paymentId)) return this.paymentResult(payment.paymentId, true);
-    this.paymentIds.add(payment.paymentId);
-    const before = this.balance;
-    this.balance = applyPayment(before, payment.amount.amountMinor);
-    const appliedMinor = before.balanceMinor - this.balance.balanceMinor;
-    const creditMinor = this.balance.creditMinor - before.creditMinor;
-    if (this.balance.balanceMinor === 0) {
-      this.status = 'paid';
-      this.nextAction = null;
-    }
-    const summary = `Payment ${payment.paymentId} of ${this.format(payment.amount.amountMinor)}: balance ${this.formatBalance()}${creditMinor > 0 ? `, credit ${this.format(creditMinor)}` : ''}`;
-    const event = this.event(`payment/${payment.paymentId}`, 'payment_received', summary, { paymentId: payment.paymentId, amountMinor: payment.amount.amountMinor, appliedMinor, creditMinor });
-    await activities.postPayment.executeWithOptions({ summary }, [{
-      paymentId: payment.paymentId,
-      invoiceId: this.input.invoice.invoiceId,
-      currency: this.balance.currency,
-      amountMinor: payment.amount.amountMinor,
-      appliedMinor,
-      creditMinor,
-      balanceAfterMinor: this.balance.balanceMinor,
-      method: payment.method,
-      receivedAt: payment.receivedAt ?? new Date().toISOString(),
-      event,
-    }]);
-    this.updateSearchAttributes();
-    return this.paymentResult(payment.paymentId, false);
-  }
-
-  private paymentResult(paymentId: string, duplicate: boolean): PaymentResult {
-    return { paymentId, duplicate, status: this.status, balance: this.money(this.balance.balanceMinor), credit: this.money(this.balance.creditMinor) };
-  }
-
-  /** Sleeps until `at` (epoch ms) unless the invoice closes first; returns true when it closed. */
-  private async sleepUntil(at: number, description: string): Promise<boolean> {
+  /** Sleeps until `at` (epoch ms) unless the invoice closes, something moves the plan, or the history is full. */
+  private async sleepUntil(at: number, description: string): Promise<void> {
     const when = new Date(at).toISOString();
     this.nextAction = { description, at: when };
     const wait = at - Date.now();
-    if (wait <= 0) return this.closed;
-    return condition(() => this.closed, wait, { summary: `until ${when.slice(0, 10)}: ${description}` });
+    if (wait <= 0) return;
+    const seen = this.wakeups;
+    await condition(() => this.closed || this.wakeups !== seen || this.historyFull(), wait, { summary: `until ${when.slice(0, 10)}: ${description}` });
   }
 
-  private escalateTo(level: EscalationState): void {
-    const ladder: EscalationState[] = ['none', ...ESCALATION_LEVELS];
-    if (ladder.indexOf(level) > ladder.indexOf(this.escalation)) this.escalation = level;
+  private historyFull(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || (this.input.historyEventLimit !== undefined && info.historyLength >= this.input.historyEventLimit);
   }
 
-  private async record(keySuffix: string, type: string, summary: string, data: Record<string, unknown>): Promise<void> {
-    await activities.recordCollectionEvent.executeWithOptions({ summary }, [this.event(keySuffix, type, summary, data)]);
+  /** Continues as new, carrying the whole state, once the history is large; a signal arriving meanwhile is kept by the server for the new run. */
+  private async continueAsNewIfDue(): Promise<void> {
+    if (!this.historyFull()) return;
+    await condition(allHandlersFinished);
+    this.s.continuedAsNew += 1;
+    await continueAsNew<typeof invoiceCollection>({ ...this.input, carried: this.s });
   }
+}
 
-  /** Builds a timeline entry keyed by workflow id and step, and keeps it in the recent history. */
-  private event(keySuffix: string, type: string, summary: string, data: Record<string, unknown>): CollectionEvent {
-    const occurredAt = new Date().toISOString();
-    this.timeline.push({ at: occurredAt, type, summary });
-    if (this.timeline.length > TIMELINE_LENGTH) this.timeline.shift();
-    this.seq += 1;
-    const age = this.daysPastDue();
-    return {
-      idempotencyKey: `${this.workflowId}/${keySuffix}`,
-      workflowId: this.workflowId,
-      invoiceId: this.input.invoice.invoiceId,
-      type,
-      summary,
-      occurredAt,
-      data,
-      snapshot: {
-        seq: this.seq,
-        status: this.status,
-        balanceMinor: this.balance.balanceMinor,
-        paidMinor: this.balance.paidMinor,
-        creditMinor: this.balance.creditMinor,
-        escalationLevel: this.escalation,
-        daysPastDue: age,
-        agingBucket: agingBucket(age, this.input.policy.agingBuckets),
-        nextAction: this.closed ? null : this.nextAction?.description ?? null,
-        nextActionAt: this.closed ? null : this.nextAction?.at ?? null,
-      },
-    };
-  }
-
-  /** Upserts only the attributes that changed: each upsert is a billable action. */
-  private updateSearchAttributes(): void {
-    const age = this.daysPastDue();
-    const wanted: SearchAttributeUpdatePair[] = [
-      { key: CollectionStatusAttr, value: this.status },
-      { key: BalanceDueAttr, value: this.balance.balanceMinor },
-      { key: DaysPastDueAttr, value: age },
-      { key: AgingBucketAttr, value: agingBucket(age, this.input.policy.agingBuckets) },
-      { key: EscalationLevelAttr, value: this.escalation },
-    ];
-    const current = workflowInfo().typedSearchAttributes;
-    const changed = wanted.filter((pair) => current.get(pair.key as never) !== pair.value);
-    if (changed.length > 0) upsertSearchAttributes(changed);
-  }
-
-  private state(): InvoiceState {
-    const age = this.daysPastDue();
-    return {
-      invoiceId: this.input.invoice.invoiceId,
-      customerId: this.input.customer.customerId,
-      status: this.status,
-      amount: this.input.invoice.amount,
-      balance: this.money(this.balance.balanceMinor),
-      paid: this.money(this.balance.paidMinor),
-      credit: this.money(this.balance.creditMinor),
-      dueDate: this.input.invoice.dueDate,
-      daysPastDue: age,
-      agingBucket: agingBucket(age, this.input.policy.agingBuckets),
-      escalationLevel: this.escalation,
-      nextAction: this.closed ? null : this.nextAction,
-      policy: { policyId: this.input.policy.policyId, version: this.input.policy.version },
-      skippedSteps: this.skippedSteps,
-      recentHistory: [...this.timeline],
-    };
-  }
-
-  private get closed(): boolean {
-    return CLOSED_STATUSES.includes(this.status);
-  }
-
-  private daysPastDue(): number {
-    return daysPastDue(this.input.invoice.dueDate, Date.now());
-  }
-
-  private money(amountMinor: number): Money {
-    return { amountMinor, currency: this.balance.currency };
-  }
-
-  private format(amountMinor: number): string {
-    return formatMoney(this.money(amountMinor));
-  }
-
-  private formatBalance(): string {
-    return this.format(this.balance.balanceMinor);
-  }
+/** Steps the customer notices: every email and call, and hand-offs to legal or an agency. */
+function reachesCustomer(step: DunningStep): boolean {
+  return step.action !== 'escalate' || step.level === 'legal' || step.level === 'agency';
 }

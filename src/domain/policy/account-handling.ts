@@ -2,6 +2,8 @@
 import { z } from 'zod';
 
 export const DISPUTE_CATEGORIES = ['pricing', 'quantity', 'quality', 'delivery', 'duplicate_charge'] as const;
+/** What a customer disputes. */
+export type DisputeCategory = (typeof DISPUTE_CATEGORIES)[number];
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 const escalationTarget = z.enum(['sales', 'management', 'legal', 'agency']);
 

@@ -42,3 +42,8 @@ export const paymentPlansSchema = z.object({
   /** Missed installments that breach the plan (the invoices then re-escalate). */
   breachAfterMissedInstallments: z.number().int().min(1).max(12).default(1),
 }).strict();
+
+export const chargebacksSchema = z.object({
+  /** Days a paid invoice stays open for a chargeback or returned payment, which reopens it. */
+  windowDays: z.number().int().min(0).max(540).default(120),
+}).strict();

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import {
   agencySchema, contactSchema, disputesSchema, escalationApprovalsSchema, promisesSchema, writeOffApproverSchema,
 } from './account-handling';
-import { interestSchema, lateFeeSchema, paymentPlansSchema, settlementSchema } from './financial-terms';
+import { chargebacksSchema, interestSchema, lateFeeSchema, paymentPlansSchema, settlementSchema } from './financial-terms';
 
 export const SEGMENTS = ['strategic', 'enterprise', 'smb', 'government', 'international'] as const;
 export const RISK_TIERS = ['green', 'yellow', 'orange', 'red'] as const;
@@ -92,6 +92,8 @@ export const collectionsPolicySchema = z.object({
     ]),
     /** Keep collecting (as recoveries) after a write-off. */
     recoverAfterWriteOff: z.boolean().default(true),
+    /** How long after a write-off payments are still taken as recoveries on the invoice's own record. */
+    recoveryWindowDays: z.number().int().min(0).max(3650).default(365),
   }).strict().refine((writeOff) => ascendingLimits(writeOff.approvalHierarchy), {
     path: ['approvalHierarchy'], message: 'limits must rise from one approver to the next, and only the last may be unlimited (null)',
   }),
@@ -104,6 +106,7 @@ export const collectionsPolicySchema = z.object({
   escalationApprovals: escalationApprovalsSchema.prefault({}),
   agency: agencySchema.prefault({}),
   promises: promisesSchema.prefault({}),
+  chargebacks: chargebacksSchema.prefault({}),
 }).strict().superRefine((policy, ctx) => {
   const seen = new Set<string>();
   policy.dunningSteps.forEach((step, index) => {

@@ -1,0 +1,488 @@
+/**
+ * What people and systems tell a running invoice: payments, disputes, promises, holds, settlement
+ * offers, waivers, chargebacks, bankruptcy and approvals. Each is an update: the validator refuses
+ * bad input with the field and the reason before anything is recorded, and a repeat of the same id
+ * answers again without applying twice.
+ */
+import { condition, setHandler } from '@temporalio/workflow';
+import { addDays } from '../../src/domain/calendar';
+import { addBusinessDays } from '../../src/domain/business-days';
+import { approvalNeeded, nextLevel } from '../../src/domain/escalation-ladder';
+import {
+  applyCreditMemo, applyPayment, reinstatePrincipal, reversePayment, settleWithDiscount, waiveCharges,
+} from '../../src/domain/invoice-balance';
+import type { Money } from '../../src/domain/money';
+import type { EscalationLevel } from '../../src/domain/policy/schema';
+import { discountBasisPoints, settlementDecision } from '../../src/domain/settlement-terms';
+import { approvalRefusal, requiredApprover } from '../../src/domain/write-off-approval';
+import { activities, CollectionEffects } from './collection-effects';
+import {
+  decideEscalationUpdate, decideSettlementUpdate, decideWriteOffUpdate, openDisputeUpdate, placeHoldUpdate, promiseToPayUpdate,
+  proposeSettlementUpdate, recordPaymentUpdate, releaseHoldUpdate, reportBankruptcyUpdate, resolveDisputeUpdate, reversePaymentUpdate,
+  waiveChargesUpdate, writeOffDecisionSignal,
+  type BankruptcyNotice, type DisputeInput, type DisputeResolution, type EscalationDecision, type HoldInput, type InvoiceState,
+  type PaymentInput, type PaymentResult, type PromiseInput, type ReleaseInput, type ReversalInput, type SettlementAnswer,
+  type SettlementDecision, type SettlementOffer, type WaiverInput, type WriteOffDecision,
+} from './definitions';
+
+/** A refusal names the field and the reason, like the API's problems. */
+function refuse(field: string, reason: string): never {
+  throw new Error(`${field}: ${reason}`);
+}
+
+export class AccountHandlers extends CollectionEffects {
+  protected writeOffDecision: WriteOffDecision | undefined;
+  /** True while a paid, settled or written-off invoice waits out its chargeback or recovery window. */
+  protected inAfterCare = false;
+
+  protected registerAccountHandlers(): void {
+    setHandler(recordPaymentUpdate, (payment) => this.receivePayment(payment), { validator: (payment) => this.checkPayment(payment) });
+    setHandler(writeOffDecisionSignal, (decision) => {
+      if (this.s.status === 'write_off_review') this.writeOffDecision = decision;
+    });
+    setHandler(decideWriteOffUpdate, (decision) => this.decideWriteOff(decision), { validator: (decision) => this.checkWriteOffDecision(decision) });
+    setHandler(openDisputeUpdate, (dispute) => this.openDispute(dispute), { validator: (dispute) => this.checkDispute(dispute) });
+    setHandler(resolveDisputeUpdate, (resolution) => this.resolveDispute(resolution), { validator: (resolution) => this.checkResolution(resolution) });
+    setHandler(promiseToPayUpdate, (promise) => this.makePromise(promise), { validator: (promise) => this.checkPromise(promise) });
+    setHandler(placeHoldUpdate, (hold) => this.placeHold(hold), { validator: (hold) => this.checkHold(hold) });
+    setHandler(releaseHoldUpdate, (release) => this.releaseHold(release), { validator: (release) => this.checkRelease(release) });
+    setHandler(decideEscalationUpdate, (decision) => this.decideEscalation(decision), { validator: (decision) => this.checkEscalationDecision(decision) });
+    setHandler(waiveChargesUpdate, (waiver) => this.waive(waiver), { validator: (_waiver) => this.checkOpen() });
+    setHandler(proposeSettlementUpdate, (offer) => this.proposeSettlement(offer), { validator: (offer) => this.checkSettlementOffer(offer) });
+    setHandler(decideSettlementUpdate, (decision) => this.decideSettlement(decision), { validator: (decision) => this.checkSettlementDecision(decision) });
+    setHandler(reversePaymentUpdate, (reversal) => this.reverse(reversal), { validator: (reversal) => this.checkReversal(reversal) });
+    setHandler(reportBankruptcyUpdate, (notice) => this.reportBankruptcy(notice), { validator: (_notice) => this.checkOpen() });
+  }
+
+  // ── payments ──────────────────────────────────────────────────────────────
+
+  private checkPayment(payment: PaymentInput): void {
+    if (this.s.payments[payment.paymentId]) return;
+    this.checkAmount('amount', payment.amount);
+    if (this.s.balance.paidMinor + payment.amount.amountMinor > Number.MAX_SAFE_INTEGER) {
+      refuse('amount.amountMinor', 'the total paid on this invoice would exceed the largest amount the ledger can hold');
+    }
+    if (this.s.status === 'cancelled' || (this.closed && !this.inAfterCare)) throw new Error(`invoice is ${this.s.status}; payment not applied`);
+  }
+
+  /** Applies a payment once per payment id and answers with the new balance; after a write-off it is a recovery. */
+  private async receivePayment(payment: PaymentInput): Promise<PaymentResult> {
+    if (this.s.payments[payment.paymentId]) return this.paymentResult(payment.paymentId, true);
+    const kind = this.s.status === 'written_off' ? 'recovery' : 'payment';
+    this.s.payments[payment.paymentId] = { amountMinor: payment.amount.amountMinor, principalMinor: 0, interestMinor: 0, lateFeeMinor: 0, creditMinor: 0, kind };
+    await this.postInterest();
+    const before = this.s.balance;
+    const { balance, allocation } = applyPayment(before, payment.amount.amountMinor);
+    this.s.balance = balance;
+    this.s.payments[payment.paymentId] = { ...allocation, kind };
+    const appliedMinor = before.balanceMinor - balance.balanceMinor;
+    if (balance.balanceMinor === 0 && !this.closed) this.closeAs('paid');
+    const summary = `${kind === 'recovery' ? 'Recovery after write-off' : 'Payment'} ${payment.paymentId} of ${this.format(payment.amount.amountMinor)}: balance ${this.formatBalance()}${allocation.creditMinor > 0 ? `, credit ${this.format(allocation.creditMinor)}` : ''}`;
+    const event = this.event(`payment/${payment.paymentId}`, kind === 'recovery' ? 'recovery_received' : 'payment_received', summary,
+      { paymentId: payment.paymentId, amountMinor: payment.amount.amountMinor, appliedMinor, creditMinor: allocation.creditMinor, allocation });
+    await activities.postPayment.executeWithOptions({ summary }, [{
+      paymentId: payment.paymentId,
+      invoiceId: this.input.invoice.invoiceId,
+      currency: balance.currency,
+      amountMinor: payment.amount.amountMinor,
+      appliedMinor,
+      creditMinor: allocation.creditMinor,
+      balanceAfterMinor: balance.balanceMinor,
+      method: payment.method,
+      receivedAt: payment.receivedAt ?? new Date().toISOString(),
+      ...(kind === 'recovery' ? { kind } : {}),
+      event,
+    }]);
+    await this.settleIfPaidOff();
+    await this.keepPromiseIfPaid();
+    this.updateSearchAttributes();
+    return this.paymentResult(payment.paymentId, false);
+  }
+
+  private paymentResult(paymentId: string, duplicate: boolean): PaymentResult {
+    return { paymentId, duplicate, status: this.s.status, balance: this.money(this.s.balance.balanceMinor), credit: this.money(this.s.balance.creditMinor) };
+  }
+
+  protected closeAs(status: 'paid' | 'settled' | 'written_off' | 'cancelled'): void {
+    this.s.status = status;
+    this.s.closedAt = new Date().toISOString();
+    this.nextAction = null;
+  }
+
+  private checkReversal(reversal: ReversalInput): void {
+    const payment = this.s.payments[reversal.paymentId];
+    if (!payment) refuse('paymentId', `no payment ${reversal.paymentId} on this invoice`);
+    if (this.s.status === 'cancelled') throw new Error('invoice is cancelled; nothing to reverse');
+  }
+
+  /** A chargeback or returned payment: what it paid is owed again, and a paid invoice reopens. */
+  private async reverse(reversal: ReversalInput): Promise<InvoiceState> {
+    const payment = this.s.payments[reversal.paymentId];
+    if (payment.reversed) return this.state();
+    payment.reversed = true;
+    let balance = reversePayment(this.s.balance, payment);
+    const reopens = this.s.status === 'paid' || this.s.status === 'settled';
+    if (this.s.status === 'settled') {
+      balance = reinstatePrincipal(balance, this.s.settlementDiscountMinor);
+      this.s.settlementDiscountMinor = 0;
+    }
+    this.s.balance = balance;
+    if (reopens && balance.balanceMinor > 0) {
+      this.s.status = 'in_collection';
+      this.s.closedAt = null;
+    }
+    await this.postLedger(`reversal/${reversal.paymentId}`, 'payment_reversal', payment.amountMinor,
+      `Payment ${reversal.paymentId} of ${this.format(payment.amountMinor)} reversed (${reversal.reason})${reopens ? ': invoice reopened' : ''}, balance ${this.formatBalance()}`,
+      { paymentId: reversal.paymentId, reason: reversal.reason, reopened: reopens }, reversal.paymentId);
+    this.wakeups += 1;
+    this.updateSearchAttributes();
+    return this.state();
+  }
+
+  // ── disputes ──────────────────────────────────────────────────────────────
+
+  private checkDispute(dispute: DisputeInput): void {
+    if (this.s.disputes.some((d) => d.disputeId === dispute.disputeId)) return;
+    this.checkOpen();
+    if (!this.policy.disputes.categories.includes(dispute.category)) {
+      refuse('category', `must be one of the policy's dispute categories: ${this.policy.disputes.categories.join(', ')}`);
+    }
+    if (dispute.amount) {
+      this.checkAmount('amount', dispute.amount);
+      if (dispute.amount.amountMinor > this.collectibleMinor()) refuse('amount.amountMinor', `must not exceed the undisputed balance of ${this.format(this.collectibleMinor())}`);
+    } else if (this.collectibleMinor() === 0) {
+      refuse('amount', 'nothing undisputed is left to dispute');
+    }
+  }
+
+  /** Opens a dispute: routed to its department as a task with an SLA; dunning continues on the undisputed part. */
+  private async openDispute(input: DisputeInput): Promise<InvoiceState> {
+    if (this.s.disputes.some((d) => d.disputeId === input.disputeId)) return this.state();
+    const { routing, slaBusinessDays } = this.policy.disputes;
+    const department = routing[input.category] ?? 'billing';
+    const slaDue = addBusinessDays(this.today(), slaBusinessDays, this.policy.contact.quietWeekdays, this.policy.contact.holidays);
+    const dispute = {
+      disputeId: input.disputeId, category: input.category, amountMinor: input.amount?.amountMinor ?? this.collectibleMinor(),
+      reason: input.reason, department, openedAt: new Date().toISOString(), slaDue, slaBreached: false, status: 'open' as const,
+    };
+    this.s.disputes.push(dispute);
+    this.wakeups += 1;
+    const summary = `Dispute ${dispute.disputeId} (${dispute.category}) on ${this.format(dispute.amountMinor)}: routed to ${department}, due ${slaDue}; ${this.format(this.collectibleMinor())} still collected`;
+    await this.saveDispute(dispute.disputeId, 'opened', 'dispute_opened', summary);
+    await this.openTask(`dispute/${dispute.disputeId}/routed`, 'dispute', department,
+      `Resolve ${dispute.category} dispute ${dispute.disputeId} on invoice #${this.input.invoice.invoiceNumber} (${this.format(dispute.amountMinor)}) by ${slaDue}`,
+      { dispute });
+    return this.state();
+  }
+
+  private checkResolution(resolution: DisputeResolution): void {
+    const dispute = this.s.disputes.find((d) => d.disputeId === resolution.disputeId);
+    if (!dispute) refuse('disputeId', `no dispute ${resolution.disputeId} on this invoice`);
+    if (dispute.status !== 'open') return;
+    if (resolution.creditMemo) {
+      if (resolution.inFavourOf !== 'customer') refuse('creditMemo', 'only a resolution in the customer\'s favour issues a credit memo');
+      this.checkAmount('creditMemo', resolution.creditMemo);
+      if (resolution.creditMemo.amountMinor > dispute.amountMinor) refuse('creditMemo.amountMinor', `must not exceed the disputed ${this.format(dispute.amountMinor)}`);
+    }
+  }
+
+  /** In the customer's favour a credit memo reduces the balance; against them dunning resumes on the full amount. */
+  private async resolveDispute(resolution: DisputeResolution): Promise<InvoiceState> {
+    const dispute = this.s.disputes.find((d) => d.disputeId === resolution.disputeId);
+    if (!dispute || dispute.status !== 'open') return this.state();
+    const byWhom = `${resolution.resolvedBy}${resolution.note ? `: ${resolution.note}` : ''}`;
+    if (resolution.inFavourOf === 'customer') {
+      await this.postInterest();
+      const { balance, creditedMinor } = applyCreditMemo(this.s.balance, resolution.creditMemo?.amountMinor ?? dispute.amountMinor);
+      this.s.balance = balance;
+      dispute.status = 'resolved_for_customer';
+      dispute.creditMemoMinor = creditedMinor;
+      if (balance.balanceMinor === 0 && !this.closed) this.closeAs('paid');
+      await this.saveDispute(dispute.disputeId, 'resolved', 'dispute_resolved', `Dispute ${dispute.disputeId} resolved for the customer by ${byWhom}`);
+      await this.postLedger(`dispute/${dispute.disputeId}/credit-memo`, 'credit_memo', -creditedMinor,
+        `Credit memo of ${this.format(creditedMinor)} for dispute ${dispute.disputeId}: balance ${this.formatBalance()}`, { disputeId: dispute.disputeId });
+    } else {
+      dispute.status = 'resolved_for_company';
+      await this.saveDispute(dispute.disputeId, 'resolved', 'dispute_resolved',
+        `Dispute ${dispute.disputeId} resolved against the customer by ${byWhom}: dunning resumes on ${this.formatBalance()}`);
+    }
+    this.wakeups += 1;
+    this.updateSearchAttributes();
+    return this.state();
+  }
+
+  protected async saveDispute(disputeId: string, change: string, type: string, summary: string): Promise<void> {
+    const dispute = this.s.disputes.find((d) => d.disputeId === disputeId);
+    if (!dispute) return;
+    const event = this.event(`dispute/${disputeId}/${change}`, type, summary, { dispute });
+    await activities.saveDispute.executeWithOptions({ summary }, [{ ...dispute, currency: this.s.balance.currency, event }]);
+  }
+
+  // ── promises to pay ───────────────────────────────────────────────────────
+
+  private checkPromise(promise: PromiseInput): void {
+    if (this.s.promise?.promiseId === promise.promiseId) return;
+    this.checkOpen();
+    this.checkAmount('amount', promise.amount);
+    if (promise.amount.amountMinor > this.s.balance.balanceMinor) refuse('amount.amountMinor', `must not exceed the balance of ${this.formatBalance()}`);
+    if (promise.promisedDate < this.today()) refuse('promisedDate', 'must not be in the past');
+    const latest = addDays(this.today(), this.policy.promises.maxDaysAhead);
+    if (promise.promisedDate > latest) refuse('promisedDate', `must be on or before ${latest} (the policy allows ${this.policy.promises.maxDaysAhead} days)`);
+  }
+
+  /** Dunning waits until the promised date plus grace; a newer promise replaces an older one. */
+  private async makePromise(input: PromiseInput): Promise<InvoiceState> {
+    if (this.s.promise?.promiseId === input.promiseId) return this.state();
+    this.s.promise = {
+      promiseId: input.promiseId, amountMinor: input.amount.amountMinor, promisedDate: input.promisedDate,
+      paidAtPromiseMinor: this.s.balance.paidMinor, madeAt: new Date().toISOString(),
+    };
+    this.wakeups += 1;
+    await this.record(`promise/${input.promiseId}/made`, 'promise_made',
+      `Promise to pay ${this.format(input.amount.amountMinor)} by ${input.promisedDate}${input.takenBy ? ` (taken by ${input.takenBy})` : ''}: dunning waits until ${this.promiseDeadline()}`,
+      { promise: this.s.promise });
+    return this.state();
+  }
+
+  /** A promise is kept as soon as the promised amount has arrived. */
+  protected async keepPromiseIfPaid(): Promise<void> {
+    const promise = this.s.promise;
+    if (!promise || this.s.balance.paidMinor - promise.paidAtPromiseMinor < promise.amountMinor) return;
+    this.s.promise = null;
+    this.wakeups += 1;
+    await this.record(`promise/${promise.promiseId}/kept`, 'promise_kept', `Promise ${promise.promiseId} kept: balance ${this.formatBalance()}`, { promise });
+  }
+
+  /** Past the promised date plus grace without the money: the promise is broken and the account re-escalates one level. */
+  protected async breakPromiseIfDue(): Promise<void> {
+    const promise = this.s.promise;
+    const deadline = this.promiseDeadline();
+    if (!promise || !deadline || Date.now() < this.dateInstant(deadline)) return;
+    this.s.promise = null;
+    const level = nextLevel(this.s.escalation);
+    await this.record(`promise/${promise.promiseId}/broken`, 'promise_broken',
+      `Promise ${promise.promiseId} to pay ${this.format(promise.amountMinor)} by ${promise.promisedDate} broken: re-escalating to ${level}`, { promise, level });
+    await this.escalate(level, `promise/${promise.promiseId}/re-escalated`, `broken promise ${promise.promiseId}`);
+  }
+
+  // ── holds ─────────────────────────────────────────────────────────────────
+
+  private checkHold(hold: HoldInput): void {
+    if (this.s.holds.some((h) => h.holdId === hold.holdId)) return;
+    this.checkOpen();
+    if (hold.until !== undefined && hold.until <= this.today()) refuse('until', 'must be after today');
+  }
+
+  /** Stops customer contact; the clock, the charges and the record keep running. */
+  private async placeHold(input: HoldInput): Promise<InvoiceState> {
+    if (this.s.holds.some((h) => h.holdId === input.holdId)) return this.state();
+    this.s.holds.push({ ...input, placedAt: new Date().toISOString() });
+    this.wakeups += 1;
+    await this.record(`hold/${input.holdId}/placed`, 'hold_placed', `${input.kind} hold ${input.holdId}: ${input.reason}${input.until ? `, until ${input.until}` : ''}`, { hold: input });
+    return this.state();
+  }
+
+  private checkRelease(release: ReleaseInput): void {
+    if (!this.s.holds.some((h) => h.holdId === release.holdId)) refuse('holdId', `no hold ${release.holdId} is in place`);
+  }
+
+  private async releaseHold(release: ReleaseInput): Promise<InvoiceState> {
+    await this.endHold(release.holdId, `released${release.releasedBy ? ` by ${release.releasedBy}` : ''}`);
+    return this.state();
+  }
+
+  protected async endHold(holdId: string, how: string): Promise<void> {
+    const hold = this.s.holds.find((h) => h.holdId === holdId);
+    if (!hold) return;
+    this.s.holds = this.s.holds.filter((h) => h.holdId !== holdId);
+    this.wakeups += 1;
+    await this.record(`hold/${holdId}/ended`, 'hold_released', `${hold.kind} hold ${holdId} ${how}`, { hold });
+  }
+
+  // ── escalations that need approval ────────────────────────────────────────
+
+  /** Moves the account to `level`, or asks for approval first where the policy says so. */
+  protected async escalate(level: EscalationLevel, key: string, cause: string): Promise<void> {
+    const why = approvalNeeded(level, this.input.customer, this.policy);
+    if (why) {
+      if (this.s.pendingApprovals.some((p) => p.level === level)) return;
+      this.s.pendingApprovals.push({ level, stepId: key, reason: why, requestedAt: new Date().toISOString() });
+      await this.openTask(`${key}/approval`, 'approval', 'management',
+        `Approve escalation to ${level} for ${this.input.customer.name}, invoice #${this.input.invoice.invoiceNumber} (${cause}): ${why}`, { level, cause });
+      return;
+    }
+    this.escalateTo(level);
+    const invoice = `invoice #${this.input.invoice.invoiceNumber}`;
+    if (level === 'collector') await this.openTask(key, 'call', 'collector', `Call ${this.input.customer.name} about ${invoice} (${cause})`, { cause });
+    else await this.openTask(key, 'escalation', level, `Escalated to ${level}: ${invoice} of ${this.input.customer.name} (${cause})`, { cause });
+    this.updateSearchAttributes();
+  }
+
+  private checkEscalationDecision(decision: EscalationDecision): void {
+    if (!this.s.pendingApprovals.some((p) => p.level === decision.level)) refuse('level', `no escalation to ${decision.level} is waiting for approval`);
+  }
+
+  private async decideEscalation(decision: EscalationDecision): Promise<InvoiceState> {
+    const pending = this.s.pendingApprovals.find((p) => p.level === decision.level);
+    if (!pending) return this.state();
+    this.s.pendingApprovals = this.s.pendingApprovals.filter((p) => p !== pending);
+    const by = `${decision.decidedBy}${decision.note ? `: ${decision.note}` : ''}`;
+    if (decision.approved) {
+      this.escalateTo(decision.level);
+      await this.openTask(`${pending.stepId}/approved`, 'escalation', decision.level,
+        `Escalated to ${decision.level} (approved by ${by}): invoice #${this.input.invoice.invoiceNumber} of ${this.input.customer.name}`, { approvedBy: decision.decidedBy });
+      this.updateSearchAttributes();
+    } else {
+      await this.record(`${pending.stepId}/declined`, 'escalation_declined', `Escalation to ${decision.level} declined by ${by}`, { level: decision.level });
+    }
+    return this.state();
+  }
+
+  // ── charges ───────────────────────────────────────────────────────────────
+
+  private async waive(waiver: WaiverInput): Promise<InvoiceState> {
+    await this.postInterest();
+    if (waiver.kind !== 'late_fee') this.s.waived.interest = true;
+    if (waiver.kind !== 'interest') this.s.waived.lateFee = true;
+    const { balance, waivedMinor } = waiveCharges(this.s.balance, waiver.kind);
+    this.s.balance = balance;
+    if (balance.balanceMinor === 0 && !this.closed) this.closeAs('paid');
+    await this.postLedger(`waiver/${waiver.kind}`, 'charge_waiver', -waivedMinor,
+      `${waiver.kind === 'all' ? 'Interest and late fees' : waiver.kind === 'interest' ? 'Interest' : 'Late fees'} waived by ${waiver.decidedBy} (${waiver.reason}): ${this.format(waivedMinor)}, balance ${this.formatBalance()}`,
+      { kind: waiver.kind, decidedBy: waiver.decidedBy });
+    this.updateSearchAttributes();
+    return this.state();
+  }
+
+  // ── settlement offers ─────────────────────────────────────────────────────
+
+  private checkSettlementOffer(offer: SettlementOffer): void {
+    if (this.s.settlement?.offerId === offer.offerId) return;
+    this.checkOpen();
+    this.checkAmount('amount', offer.amount);
+    if (this.s.settlement) refuse('offerId', `offer ${this.s.settlement.offerId} is still ${this.s.settlement.status}`);
+    const decision = settlementDecision(this.s.balance.balanceMinor, offer.amount.amountMinor, this.policy.settlement);
+    if (decision.outcome === 'refused') refuse('amount', decision.reason);
+  }
+
+  /** Within the approval limit an offer is open at once until its deadline; above it, it waits for approval. */
+  private async proposeSettlement(offer: SettlementOffer): Promise<SettlementAnswer> {
+    if (this.s.settlement?.offerId === offer.offerId) return this.settlementAnswer();
+    await this.postInterest();
+    const decision = settlementDecision(this.s.balance.balanceMinor, offer.amount.amountMinor, this.policy.settlement);
+    const bp = discountBasisPoints(this.s.balance.balanceMinor, offer.amount.amountMinor);
+    this.s.settlement = {
+      offerId: offer.offerId, amountMinor: offer.amount.amountMinor, discountBasisPoints: bp, proposedBy: offer.proposedBy,
+      status: 'awaiting_approval', paidAtOfferMinor: this.s.balance.paidMinor,
+    };
+    this.wakeups += 1;
+    if (decision.outcome === 'accepted') {
+      await this.openSettlement(`offered by ${offer.proposedBy}, within the ${this.policy.settlement.approvalLimitPercent} % limit`);
+    } else {
+      await this.openTask(`settlement/${offer.offerId}/approval`, 'approval', 'management',
+        `Approve settlement ${offer.offerId}: ${this.format(offer.amount.amountMinor)} for a balance of ${this.formatBalance()} (${bp / 100} % discount, above the ${this.policy.settlement.approvalLimitPercent} % limit)`,
+        { settlement: this.s.settlement });
+    }
+    return this.settlementAnswer();
+  }
+
+  private async openSettlement(how: string): Promise<void> {
+    const offer = this.s.settlement;
+    if (!offer) return;
+    offer.status = 'open';
+    offer.deadline = addDays(this.today(), this.policy.settlement.offerValidDays);
+    await this.record(`settlement/${offer.offerId}/open`, 'settlement_offered',
+      `Settlement ${offer.offerId}: pay ${this.format(offer.amountMinor)} by ${offer.deadline} to settle ${this.formatBalance()} (${offer.discountBasisPoints / 100} % discount), ${how}`,
+      { settlement: offer });
+  }
+
+  private settlementAnswer(refused = false): SettlementAnswer {
+    const offer = this.s.settlement;
+    if (!offer || refused) return { offerId: offer?.offerId ?? '', outcome: 'refused', discountBasisPoints: offer?.discountBasisPoints ?? 0 };
+    return { offerId: offer.offerId, outcome: offer.status === 'open' ? 'accepted' : 'awaiting_approval', deadline: offer.deadline, discountBasisPoints: offer.discountBasisPoints };
+  }
+
+  private checkSettlementDecision(decision: SettlementDecision): void {
+    if (this.s.settlement?.offerId !== decision.offerId || this.s.settlement.status !== 'awaiting_approval') {
+      refuse('offerId', `no settlement ${decision.offerId} is waiting for approval`);
+    }
+  }
+
+  private async decideSettlement(decision: SettlementDecision): Promise<SettlementAnswer> {
+    const offer = this.s.settlement;
+    if (!offer || offer.offerId !== decision.offerId || offer.status !== 'awaiting_approval') return this.settlementAnswer();
+    this.wakeups += 1;
+    if (decision.approved) {
+      await this.openSettlement(`approved by ${decision.decidedBy}`);
+      return this.settlementAnswer();
+    }
+    this.s.settlement = null;
+    await this.record(`settlement/${offer.offerId}/refused`, 'settlement_refused', `Settlement ${offer.offerId} refused by ${decision.decidedBy}: collection continues`, { settlement: offer });
+    return { offerId: offer.offerId, outcome: 'refused', discountBasisPoints: offer.discountBasisPoints };
+  }
+
+  /** Paid the agreed amount by the deadline: the rest is discounted (and recorded), the invoice is settled. */
+  private async settleIfPaidOff(): Promise<void> {
+    const offer = this.s.settlement;
+    if (!offer || offer.status !== 'open' || this.s.balance.paidMinor - offer.paidAtOfferMinor < offer.amountMinor) return;
+    this.s.settlement = null;
+    if (this.s.balance.balanceMinor === 0) return; // paid in full after all
+    const { balance, discountMinor } = settleWithDiscount(this.s.balance);
+    this.s.balance = balance;
+    this.s.settlementDiscountMinor = discountMinor;
+    this.closeAs('settled');
+    await this.postLedger(`settlement/${offer.offerId}/discount`, 'settlement_discount', -discountMinor,
+      `Settled by offer ${offer.offerId}: discount of ${this.format(discountMinor)} recorded`, { settlement: offer });
+  }
+
+  /** Unpaid at the deadline: the offer lapses and collection resumes. */
+  protected async expireSettlementIfDue(): Promise<void> {
+    const offer = this.s.settlement;
+    if (!offer?.deadline || Date.now() < this.dateInstant(addDays(offer.deadline, 1))) return;
+    this.s.settlement = null;
+    await this.record(`settlement/${offer.offerId}/expired`, 'settlement_expired', `Settlement ${offer.offerId} expired unpaid on ${offer.deadline}: collection resumes`, { settlement: offer });
+  }
+
+  // ── bankruptcy and write-off ──────────────────────────────────────────────
+
+  /** A bankruptcy notice stops contact at once (a legal hold) and opens the write-off review now. */
+  private async reportBankruptcy(notice: BankruptcyNotice): Promise<InvoiceState> {
+    if (this.s.bankruptcy) return this.state();
+    this.s.bankruptcy = { reference: notice.reference, reportedAt: new Date().toISOString() };
+    this.s.earlyReviewReason = `bankruptcy notice ${notice.reference}`;
+    this.s.holds.push({ holdId: 'bankruptcy', kind: 'legal', reason: `bankruptcy ${notice.reference}`, placedAt: new Date().toISOString() });
+    this.wakeups += 1;
+    await this.record('bankruptcy', 'bankruptcy_reported', `Bankruptcy notice ${notice.reference} reported by ${notice.reportedBy}: contact stopped, write-off review opens`, { ...notice });
+    return this.state();
+  }
+
+  private checkWriteOffDecision(decision: WriteOffDecision): void {
+    if (this.s.status !== 'write_off_review' || !this.s.reviewOpen) throw new Error(`invoice is ${this.s.status}, not in a write-off review`);
+    if (!decision.approved) return;
+    if (!decision.role) refuse('role', `an approval must name the approver's role (${this.policy.writeOff.approvalHierarchy.map((a) => a.role).join(', ')})`);
+    const refusal = approvalRefusal(decision.role, this.s.balance.balanceMinor, this.s.balance.currency, this.policy.writeOff);
+    if (refusal) refuse('role', refusal);
+  }
+
+  /** Hands the decision to the review and answers once it has been recorded. */
+  private async decideWriteOff(decision: WriteOffDecision): Promise<InvoiceState> {
+    this.writeOffDecision = decision;
+    await condition(() => !this.s.reviewOpen || this.closed);
+    return this.state();
+  }
+
+  protected requiredWriteOffApprover(): string | undefined {
+    return requiredApprover(this.s.balance.balanceMinor, this.s.balance.currency, this.policy.writeOff);
+  }
+
+  // ── shared checks ─────────────────────────────────────────────────────────
+
+  protected checkOpen(): void {
+    if (this.closed) throw new Error(`invoice is ${this.s.status}; nothing can change it`);
+  }
+
+  private checkAmount(field: string, amount: Money): void {
+    if (amount.currency !== this.s.balance.currency) refuse(`${field}.currency`, `invoice is in ${this.s.balance.currency}, this is in ${amount.currency}`);
+    if (!Number.isSafeInteger(amount.amountMinor) || amount.amountMinor <= 0) refuse(`${field}.amountMinor`, 'must be a positive integer number of minor units');
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * What an invoice's workflow knows, and what follows from it: the balance, the age, what pauses
+ * dunning, the timeline entries and the search attributes. Everything here is carried whole across
+ * continue-as-new, so it is plain data in `s`.
+ */
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { CollectionEvent } from '../../activities/collection-log/collection-event';
+import { agingBucket } from '../../src/domain/aging';
+import { addDays, daysPastDue, instantForOffset, isoDateOf, startOfDateUtc } from '../../src/domain/calendar';
+import { dunningPlan } from '../../src/domain/dunning-schedule';
+import { openingBalance, withChargeFields } from '../../src/domain/invoice-balance';
+import { formatMoney, type Money } from '../../src/domain/money';
+import type { CollectionsPolicy, DunningStep } from '../../src/domain/policy/schema';
+import {
+  AgingBucketAttr, BalanceDueAttr, CLOSED_STATUSES, CollectionStatusAttr, DaysPastDueAttr, EscalationLevelAttr,
+  type CarriedState, type InvoiceCollectionInput, type InvoiceState,
+} from './definitions';
+import { completePolicy } from './policy-snapshot';
+
+const TIMELINE_LENGTH = 50;
+
+/** The state of a new invoice. */
+function initialState(input: InvoiceCollectionInput): CarriedState {
+  return {
+    status: 'scheduled',
+    balance: openingBalance(input.invoice.amount.amountMinor, input.invoice.amount.currency),
+    escalation: 'none',
+    upcomingStepIds: [],
+    skippedSteps: [],
+    payments: {},
+    timeline: [],
+    seq: 0,
+    reviewsOpened: 0,
+    reviewOpen: false,
+    cancelReason: '',
+    interestPostedThroughDay: 0,
+    interestChargedMinor: 0,
+    lateFeeCharged: false,
+    waived: { interest: false, lateFee: false },
+    disputes: [],
+    promise: null,
+    holds: [],
+    settlement: null,
+    pendingApprovals: [],
+    bankruptcy: null,
+    earlyReviewReason: null,
+    closedAt: null,
+    settlementDiscountMinor: 0,
+    continuedAsNew: 0,
+  };
+}
+
+export class CollectionState {
+  protected readonly s: CarriedState;
+  protected readonly policy: CollectionsPolicy;
+  protected readonly plan: DunningStep[];
+  protected readonly workflowId = workflowInfo().workflowId;
+  /** Bumped by every change that moves the next wake-up (a hold, a promise, a dispute …). */
+  protected wakeups = 0;
+
+  constructor(protected readonly input: InvoiceCollectionInput) {
+    this.policy = completePolicy(input.policy);
+    this.plan = dunningPlan(this.policy, input.customer);
+    this.s = input.carried ? { ...initialState(input), ...input.carried, balance: withChargeFields(input.carried.balance) } : initialState(input);
+  }
+
+  protected get closed(): boolean {
+    return CLOSED_STATUSES.includes(this.s.status);
+  }
+
+  protected daysPastDue(): number {
+    return daysPastDue(this.input.invoice.dueDate, Date.now());
+  }
+
+  protected today(): string {
+    return isoDateOf(Date.now());
+  }
+
+  /** The instant a day (relative to the due date) begins for the workflow: the policy's send hour. */
+  protected dayInstant(offsetDays: number): number {
+    return instantForOffset(this.input.invoice.dueDate, offsetDays, this.policy.sendHourUtc);
+  }
+
+  /** The instant a calendar date begins for the workflow: the policy's send hour that day. */
+  protected dateInstant(isoDate: string): number {
+    return startOfDateUtc(isoDate) + this.policy.sendHourUtc * 3_600_000;
+  }
+
+  protected stepsById(ids: string[]): DunningStep[] {
+    return ids.map((id) => this.plan.find((step) => step.id === id)).filter((step): step is DunningStep => step !== undefined);
+  }
+
+  /** Disputed and still open, in minor units. */
+  protected disputedMinor(): number {
+    return this.s.disputes.filter((d) => d.status === 'open').reduce((sum, d) => sum + d.amountMinor, 0);
+  }
+
+  /** What dunning may ask for: the balance less what is under dispute. */
+  protected collectibleMinor(): number {
+    return Math.max(0, this.s.balance.balanceMinor - this.disputedMinor());
+  }
+
+  /** Why dunning waits now (nothing is sent, steps that pass are caught up once when it ends), if it does. */
+  protected dunningPause(): string | null {
+    if (this.s.settlement) return `settlement offer ${this.s.settlement.offerId} ${this.s.settlement.status === 'open' ? `open until ${this.s.settlement.deadline}` : 'awaiting approval'}`;
+    if (this.s.promise) return `promise to pay by ${this.s.promise.promisedDate}`;
+    if (this.s.disputes.some((d) => d.status === 'open') && this.collectibleMinor() === 0) return 'the whole balance is disputed';
+    return null;
+  }
+
+  /** Why customer contact is held now (steps that pass are skipped, the clock keeps running), if it is. */
+  protected contactHold(): string | null {
+    const hold = this.s.holds[0];
+    return hold ? `${hold.kind} hold: ${hold.reason}` : null;
+  }
+
+  protected money(amountMinor: number): Money {
+    return { amountMinor, currency: this.s.balance.currency };
+  }
+
+  protected format(amountMinor: number): string {
+    return formatMoney(this.money(amountMinor));
+  }
+
+  protected formatBalance(): string {
+    return this.format(this.s.balance.balanceMinor);
+  }
+
+  /** Builds a timeline entry keyed by workflow id and cause, and keeps it in the recent history. */
+  protected event(keySuffix: string, type: string, summary: string, data: Record<string, unknown>, nextAction?: { description: string; at: string } | null): CollectionEvent {
+    const occurredAt = new Date().toISOString();
+    this.s.timeline.push({ at: occurredAt, type, summary });
+    if (this.s.timeline.length > TIMELINE_LENGTH) this.s.timeline.shift();
+    this.s.seq += 1;
+    const age = this.daysPastDue();
+    const next = this.closed ? null : nextAction === undefined ? this.nextAction : nextAction;
+    return {
+      idempotencyKey: `${this.workflowId}/${keySuffix}`,
+      workflowId: this.workflowId,
+      invoiceId: this.input.invoice.invoiceId,
+      type,
+      summary,
+      occurredAt,
+      data,
+      snapshot: {
+        seq: this.s.seq,
+        status: this.s.status,
+        balanceMinor: this.s.balance.balanceMinor,
+        paidMinor: this.s.balance.paidMinor,
+        creditMinor: this.s.balance.creditMinor,
+        interestMinor: this.s.balance.interestMinor,
+        lateFeeMinor: this.s.balance.lateFeeMinor,
+        escalationLevel: this.s.escalation,
+        daysPastDue: age,
+        agingBucket: agingBucket(age, this.policy.agingBuckets),
+        nextAction: next?.description ?? null,
+        nextActionAt: next?.at ?? null,
+      },
+    };
+  }
+
+  /** The next thing the workflow will do, for queries and the read model. */
+  protected nextAction: { description: string; at: string } | null = null;
+
+  /** Upserts only the attributes that changed: each upsert is a billable action. */
+  protected updateSearchAttributes(): void {
+    const age = this.daysPastDue();
+    const wanted: SearchAttributeUpdatePair[] = [
+      { key: CollectionStatusAttr, value: this.s.status },
+      { key: BalanceDueAttr, value: this.s.balance.balanceMinor },
+      { key: DaysPastDueAttr, value: age },
+      { key: AgingBucketAttr, value: agingBucket(age, this.policy.agingBuckets) },
+      { key: EscalationLevelAttr, value: this.s.escalation },
+    ];
+    const current = workflowInfo().typedSearchAttributes;
+    const changed = wanted.filter((pair) => current.get(pair.key as never) !== pair.value);
+    if (changed.length > 0) upsertSearchAttributes(changed);
+  }
+
+  /** The answer to the state query and to every update. */
+  protected state(): InvoiceState {
+    const age = this.daysPastDue();
+    const b = this.s.balance;
+    return {
+      invoiceId: this.input.invoice.invoiceId,
+      customerId: this.input.customer.customerId,
+      status: this.s.status,
+      amount: this.input.invoice.amount,
+      balance: this.money(b.balanceMinor),
+      paid: this.money(b.paidMinor),
+      credit: this.money(b.creditMinor),
+      dueDate: this.input.invoice.dueDate,
+      daysPastDue: age,
+      agingBucket: agingBucket(age, this.policy.agingBuckets),
+      escalationLevel: this.s.escalation,
+      nextAction: this.closed ? null : this.nextAction,
+      policy: { policyId: this.policy.policyId, version: this.policy.version },
+      skippedSteps: this.s.skippedSteps,
+      recentHistory: [...this.s.timeline],
+      charges: { interest: this.money(b.interestMinor), lateFee: this.money(b.lateFeeMinor) },
+      collectible: this.money(this.collectibleMinor()),
+      disputes: this.s.disputes,
+      promise: this.s.promise,
+      holds: this.s.holds,
+      settlement: this.s.settlement,
+      pendingApprovals: this.s.pendingApprovals,
+      paused: this.dunningPause() ?? this.contactHold(),
+    };
+  }
+
+  /** The date a promise counts as broken: the promised date plus the policy's grace. */
+  protected promiseDeadline(): string | null {
+    return this.s.promise ? addDays(this.s.promise.promisedDate, this.policy.promises.graceDays + 1) : null;
+  }
+}
