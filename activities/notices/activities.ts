@@ -15,6 +15,8 @@ export interface DunningNoticeInput {
   invoice: { invoiceNumber: string; amount: Money; balance: Money; dueDate: string; daysPastDue: number; paymentLink?: string };
   template: string;
   tone: string;
+  /** Interest and late fees charged on the invoice, one line each; none when absent. */
+  charges?: { label: string; amount: Money }[];
   /** The timeline entry for this notice; its key is the notice's idempotency key. */
   event: CollectionEvent;
 }
@@ -47,6 +49,7 @@ export function createNoticeActivities(deps: NoticeDependencies) {
       invoice: row,
       invoices: [row],
       total: row.balance,
+      charges: (input.charges ?? []).map((charge) => ({ label: charge.label, amount: formatMoney(charge.amount) })),
       paymentLink: input.invoice.paymentLink ?? `mailto:${deps.from.replace(/^.*<|>$/g, '')}`,
       tone: input.tone,
     };

@@ -13,6 +13,10 @@ export function sampleNoticeVariables(tone = 'neutral'): NoticeVariables {
     invoice: invoices[0],
     invoices,
     total: '$9,650.00',
+    charges: [
+      { label: 'Interest (1.5% per month)', amount: '$112.50' },
+      { label: 'Late fee', amount: '$25.00' },
+    ],
     paymentLink: 'https://pay.example.com/acme',
     tone,
   };

@@ -18,6 +18,12 @@ export interface NoticeInvoiceRow {
   daysPastDue: number;
 }
 
+/** One late charge (interest or a late fee) as a line of the notice. */
+export interface NoticeCharge {
+  label: string;
+  amount: string;
+}
+
 /** Every variable a template may use. */
 export interface NoticeVariables {
   customer: { name: string };
@@ -25,6 +31,8 @@ export interface NoticeVariables {
   invoice: NoticeInvoiceRow;
   invoices: NoticeInvoiceRow[];
   total: string;
+  /** Interest and late fees as separate lines, already formatted; empty when none are charged. */
+  charges: NoticeCharge[];
   paymentLink: string;
   tone: string;
 }
@@ -42,7 +50,7 @@ export const NOTICE_VARIABLE_PATHS: ReadonlySet<string> = new Set([
   'customer.name', 'company.name', 'company.phone',
   'invoice.number', 'invoice.amount', 'invoice.balance', 'invoice.dueDate', 'invoice.daysPastDue',
   'invoices', 'invoices[].number', 'invoices[].amount', 'invoices[].balance', 'invoices[].dueDate', 'invoices[].daysPastDue',
-  'total', 'paymentLink', 'tone',
+  'total', 'charges', 'charges[].label', 'charges[].amount', 'paymentLink', 'tone',
 ]);
 
 const BUILT_IN_BLOCKS = new Set(['if', 'unless', 'each', 'with']);
