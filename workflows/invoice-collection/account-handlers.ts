@@ -467,7 +467,7 @@ export class AccountHandlers extends CollectionEffects {
   /** Hands the decision to the review and answers once it has been recorded. */
   private async decideWriteOff(decision: WriteOffDecision): Promise<InvoiceState> {
     this.writeOffDecision = decision;
-    await condition(() => !this.s.reviewOpen || this.closed);
+    await condition(() => !this.s.reviewOpen);
     return this.state();
   }
 

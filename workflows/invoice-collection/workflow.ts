@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import { addDays, DAY_MS } from '../../src/domain/calendar';
 import { describeStep, lateStart } from '../../src/domain/dunning-schedule';
-import { approvalNeeded } from '../../src/domain/escalation-ladder';
+import { approvalNeeded, higherLevel } from '../../src/domain/escalation-ladder';
 import type { DunningStep } from '../../src/domain/policy/schema';
 import { AccountHandlers } from './account-handlers';
 import { activities } from './collection-effects';
@@ -146,6 +146,11 @@ class InvoiceCollection extends AccountHandlers {
       await this.record(`step/${step.id}`, 'step_skipped', `agency hand-off skipped: ${this.s.earlyReviewReason}; write-off review opens instead`, { stepId: step.id });
       return;
     }
+    if (higherLevel(this.s.escalation, step.level) === this.s.escalation) {
+      // Already there (a broken promise re-escalated ahead of the timer): one task per level is enough.
+      await this.record(`step/${step.id}`, 'step_skipped', `escalation to ${step.level} skipped: the account is already at ${this.s.escalation}`, { stepId: step.id });
+      return;
+    }
     if (approvalNeeded(step.level, this.input.customer, this.policy) && patched(LIFECYCLE_V2)) {
       await this.escalate(step.level, step.id, `step ${step.id}, day ${step.offsetDays}`);
       return;
@@ -220,8 +225,10 @@ class InvoiceCollection extends AccountHandlers {
     await condition(() => this.closed || this.writeOffDecision !== undefined);
     // Set by a handler while we waited; TypeScript cannot see that.
     const decision = this.writeOffDecision as WriteOffDecision | undefined;
-    this.s.reviewOpen = false;
-    if (this.closed || !decision) return;
+    if (this.closed || !decision) {
+      this.s.reviewOpen = false;
+      return;
+    }
     if (decision.approved) this.closeAs('written_off');
     else this.s.status = 'in_collection';
     const verdict = decision.approved ? 'approved' : 'declined, collection continues';
@@ -232,6 +239,7 @@ class InvoiceCollection extends AccountHandlers {
       await this.postLedger(`write-off-${this.s.reviewsOpened}`, 'write_off', -this.s.balance.balanceMinor,
         `Written off: ${this.formatBalance()} approved by ${by}`, { decidedBy: decision.decidedBy, role: decision.role });
     }
+    this.s.reviewOpen = false;
     this.updateSearchAttributes();
   }
 
