@@ -1,162 +1,167 @@
 /**
- * Email templates as files (templates/email/<name>/{subject,body}.hbs), rendered with Handlebars in
- * strict mode so a missing variable fails loudly instead of sending a blank. The HTML part is the
- * text body laid out by templates/email/layout.html.hbs, so both parts always say the same thing.
+ * Every template the engine renders, as files under templates/: emails
+ * (templates/email/<name>/{subject,body}[.<tone>].hbs), collector call scripts
+ * (templates/call-scripts/<id>/script.hbs, text only) and letters
+ * (templates/letters/<name>/{subject,body}.hbs). Handlebars in strict mode, so a missing variable
+ * fails loudly instead of sending a blank. The HTML part of an email or letter is its text body laid
+ * out by the kind's layout.html.hbs, so both parts always say the same thing.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
+import { TONES } from '../domain/policy/schema';
+import { isLetterName, LETTER_VARIABLE_PATHS, type LetterName, type LetterVariables } from './letter-variables';
+import { NOTICE_VARIABLE_PATHS, type NoticeVariables } from './notice-variables';
+import { compileTemplateFile, TemplateSet } from './template-set';
 
-export const EMAIL_TEMPLATES_DIR = path.join(__dirname, '..', '..', 'templates', 'email');
+export { NOTICE_VARIABLE_PATHS, type NoticeCharge, type NoticeInvoiceRow, type NoticeVariables } from './notice-variables';
 
-/** One overdue invoice as a row of the notice's table. */
-export interface NoticeInvoiceRow {
-  number: string;
-  amount: string;
-  balance: string;
-  dueDate: string;
-  daysPastDue: number;
-}
+export const TEMPLATES_DIR = path.join(__dirname, '..', '..', 'templates');
+export const EMAIL_TEMPLATES_DIR = path.join(TEMPLATES_DIR, 'email');
+export const CALL_SCRIPTS_DIR = path.join(TEMPLATES_DIR, 'call-scripts');
+export const LETTERS_DIR = path.join(TEMPLATES_DIR, 'letters');
 
-/** One late charge (interest or a late fee) as a line of the notice. */
-export interface NoticeCharge {
-  label: string;
-  amount: string;
-}
-
-/** Every variable a template may use. */
-export interface NoticeVariables {
-  customer: { name: string };
-  company: { name: string; phone: string };
-  invoice: NoticeInvoiceRow;
-  invoices: NoticeInvoiceRow[];
-  total: string;
-  /** Interest and late fees as separate lines, already formatted; empty when none are charged. */
-  charges: NoticeCharge[];
-  paymentLink: string;
-  tone: string;
-}
-
+/** A rendered email or letter. */
 export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
 }
 
-type Compiled = (variables: unknown) => string;
+/** What a template is: a dunning email, a collector's call script or a letter. */
+export type TemplateKind = 'email' | 'call-script' | 'letter';
 
-/** Every variable path the engine provides to a template; `invoices[]` is each row of the table. */
-export const NOTICE_VARIABLE_PATHS: ReadonlySet<string> = new Set([
-  'customer.name', 'company.name', 'company.phone',
-  'invoice.number', 'invoice.amount', 'invoice.balance', 'invoice.dueDate', 'invoice.daysPastDue',
-  'invoices', 'invoices[].number', 'invoices[].amount', 'invoices[].balance', 'invoices[].dueDate', 'invoices[].daysPastDue',
-  'total', 'charges', 'charges[].label', 'charges[].amount', 'paymentLink', 'tone',
-]);
-
-const BUILT_IN_BLOCKS = new Set(['if', 'unless', 'each', 'with']);
-
-type Node = { type: string; [key: string]: unknown };
-type PathNode = { type: 'PathExpression'; original: string; data: boolean; parts: string[]; this?: boolean };
-
-/** Walks a Handlebars template's syntax tree and lists the variable paths it reads. */
-function variablePaths(source: string): string[] {
-  const found = new Set<string>();
-  const visitPath = (node: PathNode, scope: string) => {
-    if (node.data) return; // @index, @last: provided by Handlebars itself
-    const relative = node.original.replace(/^this\.?/, '');
-    if (relative === '') return;
-    found.add(scope ? `${scope}.${relative}` : relative);
-  };
-  const visitExpression = (node: Node | undefined, scope: string) => {
-    if (node?.type === 'PathExpression') visitPath(node as unknown as PathNode, scope);
-    if (node?.type === 'SubExpression') (node.params as Node[]).forEach((param) => visitExpression(param, scope));
-  };
-  const visitProgram = (program: Node | undefined, scope: string) => {
-    for (const statement of (program?.body as Node[] | undefined) ?? []) {
-      if (statement.type === 'MustacheStatement') {
-        const params = statement.params as Node[];
-        if (params.length === 0) visitExpression(statement.path as Node, scope);
-        else params.forEach((param) => visitExpression(param, scope));
-      }
-      if (statement.type === 'BlockStatement') {
-        const helper = (statement.path as PathNode).original;
-        const params = statement.params as Node[];
-        params.forEach((param) => visitExpression(param, scope));
-        if (!BUILT_IN_BLOCKS.has(helper)) visitExpression(statement.path as Node, scope);
-        const first = params[0] as unknown as PathNode | undefined;
-        const inner = helper === 'each' && first?.type === 'PathExpression'
-          ? `${scope ? `${scope}.` : ''}${first.original.replace(/^this\.?/, '')}[]`
-          : scope;
-        visitProgram(statement.program as Node, inner);
-        visitProgram(statement.inverse as Node | undefined, scope);
-      }
-    }
-  };
-  visitProgram(Handlebars.parse(source) as unknown as Node, '');
-  return [...found].sort();
+/** One template as the catalog lists it. */
+export interface TemplateEntry {
+  name: string;
+  kind: TemplateKind;
+  /** Tones it can be rendered in (call scripts read the same in every tone). */
+  tones: string[];
+  /** Tones with their own wording; the others use the default wording. */
+  tonesWithOwnWording: string[];
 }
 
-/** Loads and compiles every template once. */
-/** One template: its default parts and any per-tone variants (`body.firm.hbs`, `subject.friendly.hbs`). */
-interface LoadedTemplate {
-  parts: Map<string, Compiled>;
-  variables: string[];
+/** Where the call scripts and letters are, when not the project's own folders. */
+export interface TemplateDirectories {
+  callScripts?: string;
+  letters?: string;
 }
 
-const PART_FILE = /^(subject|body)(?:\.(friendly|neutral|firm))?\.hbs$/;
+type Layout = (variables: unknown) => string;
 
+/** Loads and compiles every template once; one instance serves the worker, the API and the CLI. */
 export class TemplateLibrary {
-  private readonly templates = new Map<string, LoadedTemplate>();
-  private readonly layout: Compiled;
+  private readonly emails: TemplateSet<'subject' | 'body'>;
+  private readonly callScripts: TemplateSet<'script'>;
+  private readonly letters: TemplateSet<'subject' | 'body'>;
+  private readonly emailLayout: Layout;
+  private readonly letterLayout: Layout | undefined;
 
-  constructor(directory = EMAIL_TEMPLATES_DIR) {
-    const compile = (file: string, noEscape: boolean) =>
-      Handlebars.compile(readFileSync(file, 'utf8'), { strict: true, noEscape });
-    for (const name of readdirSync(directory)) {
-      const folder = path.join(directory, name);
-      if (!existsSync(path.join(folder, 'body.hbs')) || !existsSync(path.join(folder, 'subject.hbs'))) continue;
-      const parts = new Map<string, Compiled>();
-      const variables = new Set<string>();
-      for (const file of readdirSync(folder).filter((entry) => PART_FILE.test(entry))) {
-        const source = path.join(folder, file);
-        // Plain-text parts are not HTML: no entity escaping there; the layout escapes for HTML.
-        parts.set(file.replace(/\.hbs$/, ''), compile(source, true));
-        variablePaths(readFileSync(source, 'utf8')).forEach((variable) => variables.add(variable));
-      }
-      this.templates.set(name, { parts, variables: [...variables].sort() });
-    }
-    this.layout = compile(path.join(directory, 'layout.html.hbs'), false);
+  constructor(directory = EMAIL_TEMPLATES_DIR, others: TemplateDirectories = {}) {
+    const lettersDir = others.letters ?? LETTERS_DIR;
+    this.emails = new TemplateSet(directory, ['subject', 'body']);
+    this.callScripts = new TemplateSet(others.callScripts ?? CALL_SCRIPTS_DIR, ['script']);
+    this.letters = new TemplateSet(lettersDir, ['subject', 'body']);
+    this.emailLayout = compileTemplateFile(path.join(directory, 'layout.html.hbs'), true);
+    this.letterLayout = this.letters.names().length > 0 ? compileTemplateFile(path.join(lettersDir, 'layout.html.hbs'), true) : undefined;
+    // Previews find a template by name alone, so a name must mean one template.
+    const all = [...this.emails.names(), ...this.callScripts.names(), ...this.letters.names()];
+    const duplicate = all.find((name, index) => all.indexOf(name) !== index);
+    if (duplicate) throw new Error(`template name "${duplicate}" is used by more than one kind of template`);
   }
 
-  /** Tones with their own wording in a template (others use its default parts). */
-  tonesOf(name: string): string[] {
-    const tones = [...(this.templates.get(name)?.parts.keys() ?? [])].map((part) => part.split('.')[1]).filter(Boolean);
-    return [...new Set(tones)].sort();
-  }
-
-  /** Names of the templates on disk. */
+  /** Names of the email templates on disk. */
   names(): string[] {
-    return [...this.templates.keys()].sort();
+    return this.emails.names();
   }
 
+  /** Whether an email template of this name exists. */
   has(name: string): boolean {
-    return this.templates.has(name);
+    return this.emails.has(name);
   }
 
-  /** Variables a template reads that the engine does not provide: a policy using it must be refused. */
+  /** Tones with their own wording in an email template (others use its default parts). */
+  tonesOf(name: string): string[] {
+    return this.emails.tonesOf(name);
+  }
+
+  /** Variables an email template reads that the engine does not provide: a policy using it must be refused. */
   unknownVariables(name: string): string[] {
-    return (this.templates.get(name)?.variables ?? []).filter((variable) => !NOTICE_VARIABLE_PATHS.has(variable));
+    return this.emails.unknownVariables(name, NOTICE_VARIABLE_PATHS);
   }
 
-  /** Renders subject, text and HTML; throws when the template or a variable is missing. */
+  /** Renders an email's subject, text and HTML; throws when the template or a variable is missing. */
   render(name: string, variables: NoticeVariables): RenderedEmail {
-    const template = this.templates.get(name);
-    if (!template) throw new Error(`unknown email template "${name}"`);
-    const part = (kind: 'subject' | 'body') => (template.parts.get(`${kind}.${variables.tone}`) ?? template.parts.get(kind)) as Compiled;
-    const subject = part('subject')(variables).trim();
-    const text = part('body')(variables).replace(/\n{3,}/g, '\n\n').trim() + '\n';
-    const paragraphs = text.trim().split(/\n\s*\n/).map((paragraph) => paragraph.split('\n'));
-    const html = this.layout({ ...variables, paragraphs });
-    return { subject, text, html };
+    if (!this.emails.has(name)) throw new Error(`unknown email template "${name}"`);
+    return this.compose(this.emails, name, variables, this.emailLayout);
   }
+
+  /** Ids of the collector call scripts on disk. */
+  callScriptIds(): string[] {
+    return this.callScripts.names();
+  }
+
+  /** Whether a call script of this id exists. */
+  hasCallScript(id: string): boolean {
+    return this.callScripts.has(id);
+  }
+
+  /** Variables a call script reads that the engine does not provide. */
+  unknownCallScriptVariables(id: string): string[] {
+    return this.callScripts.unknownVariables(id, NOTICE_VARIABLE_PATHS);
+  }
+
+  /** Renders a call script (plain text) for one account; throws when the script or a variable is missing. */
+  renderCallScript(id: string, variables: NoticeVariables): string {
+    if (!this.callScripts.has(id)) throw new Error(`unknown call script "${id}"`);
+    return tidyText(this.callScripts.renderPart(id, 'script', variables));
+  }
+
+  /** Names of the letters on disk. */
+  letterNames(): string[] {
+    return this.letters.names();
+  }
+
+  /** Whether a letter of this name exists. */
+  hasLetter(name: string): boolean {
+    return this.letters.has(name);
+  }
+
+  /** Variables a letter reads beyond the notice variables and its own (`plan`, `settlement`). */
+  unknownLetterVariables(name: string): string[] {
+    const own = isLetterName(name) ? LETTER_VARIABLE_PATHS[name] : [];
+    return this.letters.unknownVariables(name, new Set([...NOTICE_VARIABLE_PATHS, ...own]));
+  }
+
+  /** Renders a letter (subject, text and HTML) with the notice variables plus its own; throws when one is missing. */
+  renderLetter<N extends LetterName>(name: N, variables: LetterVariables<N>): RenderedEmail {
+    if (!this.letters.has(name) || !this.letterLayout) throw new Error(`unknown letter "${name}"`);
+    return this.compose(this.letters, name, variables, this.letterLayout);
+  }
+
+  /** Every template with its kind and tones, emails first, then call scripts, then letters. */
+  catalog(): TemplateEntry[] {
+    const entries = (set: TemplateSet<string>, kind: TemplateKind, tones: string[]) =>
+      set.names().map((name) => ({ name, kind, tones, tonesWithOwnWording: set.tonesOf(name) }));
+    return [
+      ...entries(this.emails, 'email', [...TONES]),
+      ...entries(this.callScripts, 'call-script', []),
+      ...entries(this.letters, 'letter', [...TONES]),
+    ];
+  }
+
+  /** The kind of the template of this name, if any. */
+  kindOf(name: string): TemplateKind | undefined {
+    return this.catalog().find((entry) => entry.name === name)?.kind;
+  }
+
+  private compose(set: TemplateSet<'subject' | 'body'>, name: string, variables: NoticeVariables, layout: Layout): RenderedEmail {
+    const subject = set.renderPart(name, 'subject', variables).trim();
+    const text = tidyText(set.renderPart(name, 'body', variables));
+    const paragraphs = text.trim().split(/\n\s*\n/).map((paragraph) => paragraph.split('\n'));
+    return { subject, text, html: layout({ ...variables, paragraphs }) };
+  }
+}
+
+/** At most one blank line in a row (optional sections leave gaps), one final newline. */
+function tidyText(text: string): string {
+  return `${text.replace(/\n{3,}/g, '\n\n').trim()}\n`;
 }
