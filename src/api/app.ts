@@ -7,6 +7,7 @@ import { TemplateLibrary } from '../notices/template-library';
 import { notFoundRoute, ProblemError, problemHandler, sendProblem } from './problem';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
+import { lifecycleRoutes } from './routes/invoice-lifecycle';
 import { policyRoutes } from './routes/policies';
 import { templateRoutes } from './routes/templates';
 import { taskRoutes } from './routes/tasks';
@@ -36,6 +37,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(express.json({ limit: '1mb', strict: true }));
   app.use('/v1', healthRoutes(deps.db, deps.client));
   app.use('/v1', invoiceRoutes(deps));
+  app.use('/v1', lifecycleRoutes(deps));
   app.use('/v1', taskRoutes(deps.db));
   const templates = deps.templates ?? new TemplateLibrary();
   app.use('/v1', policyRoutes(deps.db, templates));

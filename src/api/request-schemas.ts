@@ -39,6 +39,7 @@ export const registerInvoiceSchema = z.object({
     email: z.email('must be an email address').max(320).optional(),
     segment: segmentSchema.default('smb'),
     riskTier: riskTierSchema.default('green'),
+    vip: z.boolean({ error: 'must be true or false' }).optional(),
   }).strict(),
 }).strict().refine((body) => !body.issueDate || body.issueDate <= body.dueDate, { path: ['issueDate'], message: 'must not be after dueDate' });
 
@@ -58,7 +59,9 @@ export const cancelInvoiceSchema = z.object({ reason: text(500) }).strict();
 export const writeOffDecisionSchema = z.object({
   approved: z.boolean({ error: 'must be true or false' }),
   decidedBy: text(200),
+  /** The approver's role in the policy's write-off hierarchy; required to approve. */
+  role: text(100).optional(),
   note: text(1000).optional(),
-}).strict();
+}).strict().refine((decision) => !decision.approved || decision.role !== undefined, { path: ['role'], message: 'is required to approve a write-off' });
 
 export const invoiceIdParams = z.object({ invoiceId: businessKey });

@@ -107,24 +107,23 @@ test('an invoice 8 days past due: registered once, the 7-day notice sent once, p
   const rest = await call('POST', '/invoices/E2E-1/payments', { paymentId: 'ach-3', amount: { amountMinor: 150_000, currency: 'USD' } });
   expect(rest.body).toMatchObject({ status: 'paid', balance: { amountMinor: 0 } });
 
-  // After the workflow ended: a repeat still gets its answer; a new payment is refused, not dropped.
-  await env.client.workflow.getHandle('invoice-E2E-1').result();
+  // Paid, the invoice stays open for chargebacks: a repeat still gets its answer; a new payment is kept as credit, not dropped.
   const lateRepeat = await call('POST', '/invoices/E2E-1/payments', { paymentId: 'ach-3', amount: { amountMinor: 150_000, currency: 'USD' } });
   expect(lateRepeat.status).toBe(200);
   expect(lateRepeat.body).toMatchObject({ duplicate: true, status: 'paid' });
   const afterPaid = await call('POST', '/invoices/E2E-1/payments', { paymentId: 'ach-4', amount: { amountMinor: 1_000, currency: 'USD' } });
-  expect(afterPaid.status).toBe(409);
-  expect(afterPaid.body.detail).toContain('paid');
+  expect(afterPaid.status).toBe(200);
+  expect(afterPaid.body).toMatchObject({ status: 'paid', balance: { amountMinor: 0 }, credit: { amountMinor: 1_000 } });
 
   const ledger = await db.pool.query('SELECT payment_id, applied_minor FROM payments WHERE invoice_id = $1 ORDER BY recorded_at', ['E2E-1']);
-  expect(ledger.rows).toEqual([{ payment_id: 'ach-1', applied_minor: 100_000 }, { payment_id: 'ach-3', applied_minor: 150_000 }]);
+  expect(ledger.rows).toEqual([{ payment_id: 'ach-1', applied_minor: 100_000 }, { payment_id: 'ach-3', applied_minor: 150_000 }, { payment_id: 'ach-4', applied_minor: 0 }]);
   const sent = await db.pool.query('SELECT status, provider_message_id FROM communications WHERE invoice_id = $1', ['E2E-1']);
   expect(sent.rows).toHaveLength(1);
   expect(sent.rows[0].status).toBe('sent');
   expect(sent.rows[0].provider_message_id).toEqual(expect.any(String));
 
   const timeline = await call('GET', '/invoices/E2E-1/events');
-  expect(timeline.body.events.map((e: { type: string }) => e.type)).toEqual(['collection_started', 'notice_sent', 'payment_received', 'payment_received']);
+  expect(timeline.body.events.map((e: { type: string }) => e.type)).toEqual(['collection_started', 'notice_sent', 'payment_received', 'payment_received', 'payment_received']);
   expect(resend.requests.filter((r) => r.idempotencyKey?.startsWith('invoice-E2E-1/'))).toHaveLength(1);
 });
 

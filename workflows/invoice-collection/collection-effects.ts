@@ -9,6 +9,7 @@ import type { CollectorTaskKind } from '../../activities/tasks/activities';
 import { higherLevel, type EscalationState } from '../../src/domain/escalation-ladder';
 import { addCharge } from '../../src/domain/invoice-balance';
 import { interestToPost, lateFeeFor } from '../../src/domain/late-charges';
+import type { Money } from '../../src/domain/money';
 import type { DunningStep } from '../../src/domain/policy/schema';
 import { taskPriority } from '../../src/domain/task-priority';
 import { CollectionState } from './collection-state';
@@ -37,8 +38,18 @@ export class CollectionEffects extends CollectionState {
       },
       template: step.template,
       tone: step.tone,
+      charges: this.chargeLines(),
       event,
     }]);
+  }
+
+  /** Late charges as the separate lines a notice shows. */
+  private chargeLines(): { label: string; amount: Money }[] {
+    const { interestMinor, lateFeeMinor } = this.s.balance;
+    return [
+      ...(interestMinor > 0 ? [{ label: `Interest (${this.policy.interest.annualRateBasisPoints / 100} % a year)`, amount: this.money(interestMinor) }] : []),
+      ...(lateFeeMinor > 0 ? [{ label: 'Late fee', amount: this.money(lateFeeMinor) }] : []),
+    ];
   }
 
   protected async openTask(key: string, kind: CollectorTaskKind, level: string, title: string, extra: Record<string, unknown>): Promise<void> {

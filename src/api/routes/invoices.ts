@@ -6,11 +6,9 @@ import type { z } from 'zod';
 import { readInvoice } from '../../invoices/invoice-view';
 import { recordPayment } from '../../invoices/payments';
 import { registerInvoice } from '../../invoices/registration';
-import {
-  cancelInvoiceSignal, invoiceStateQuery, invoiceWorkflowId, writeOffDecisionSignal,
-} from '../../../workflows/invoice-collection/definitions';
+import { cancelInvoiceSignal, invoiceWorkflowId } from '../../../workflows/invoice-collection/definitions';
 import { fromZod, notFound, ProblemError } from '../problem';
-import { cancelInvoiceSchema, invoiceIdParams, recordPaymentSchema, registerInvoiceSchema, writeOffDecisionSchema } from '../request-schemas';
+import { cancelInvoiceSchema, invoiceIdParams, recordPaymentSchema, registerInvoiceSchema } from '../request-schemas';
 
 export interface InvoiceRouteDependencies {
   db: Pool;
@@ -48,19 +46,6 @@ export function invoiceRoutes(deps: InvoiceRouteDependencies): Router {
     const { reason } = body(cancelInvoiceSchema, req);
     await signalOpenInvoice(deps, invoiceId, (handle) => handle.signal(cancelInvoiceSignal, { reason }));
     res.status(202).json({ invoiceId, accepted: 'cancel' });
-  });
-
-  router.post('/invoices/:invoiceId/write-off-decision', async (req, res) => {
-    const invoiceId = invoiceIdOf(req);
-    const decision = body(writeOffDecisionSchema, req);
-    await signalOpenInvoice(deps, invoiceId, async (handle) => {
-      const state = await handle.query(invoiceStateQuery);
-      if (state.status !== 'write_off_review') {
-        throw new ProblemError(409, 'No write-off review open', `invoice ${invoiceId} is ${state.status}, not in a write-off review`);
-      }
-      await handle.signal(writeOffDecisionSignal, decision);
-    });
-    res.status(202).json({ invoiceId, accepted: decision.approved ? 'write-off approved' : 'write-off declined' });
   });
 
   router.get('/invoices/:invoiceId/events', async (req, res) => {

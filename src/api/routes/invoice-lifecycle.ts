@@ -1,0 +1,93 @@
+/**
+ * /v1/invoices/{id}/…: what happens to an invoice after registration — disputes, promises to pay,
+ * holds, escalation approvals, charge waivers, settlement offers, chargebacks, bankruptcy notices
+ * and write-off decisions. Each is a workflow update: the answer is the invoice's new state, and a
+ * refusal names the field and the reason, with nothing applied.
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { Router, type Request } from 'express';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import {
+  decideEscalationUpdate, decideSettlementUpdate, decideWriteOffUpdate, invoiceWorkflowId, openDisputeUpdate, placeHoldUpdate,
+  promiseToPayUpdate, proposeSettlementUpdate, releaseHoldUpdate, reportBankruptcyUpdate, resolveDisputeUpdate, reversePaymentUpdate,
+  waiveChargesUpdate,
+} from '../../../workflows/invoice-collection/definitions';
+import {
+  bankruptcySchema, escalationDecisionSchema, openDisputeSchema, placeHoldSchema, promiseToPaySchema, releaseHoldSchema, resolveDisputeSchema,
+  reversalSchema, settlementDecisionSchema, settlementOfferSchema, waiveChargesSchema,
+} from '../lifecycle-request-schemas';
+import { fromZod, notFound, ProblemError } from '../problem';
+import { businessKey, writeOffDecisionSchema } from '../request-schemas';
+
+export interface LifecycleRouteDependencies {
+  db: Pool;
+  client: Client;
+}
+
+/** One action: where it is posted, what its body looks like, and the update it becomes. */
+interface Action {
+  path: string;
+  body: z.ZodType;
+  update: UpdateDefinition<unknown, [never]>;
+  /** Builds the update's argument from the body and the path's ids. */
+  args: (body: Record<string, unknown>, params: Record<string, string>) => unknown;
+  created?: boolean;
+}
+
+const action = <A>(a: Omit<Action, 'update'> & { update: UpdateDefinition<unknown, [A]> }): Action => a as unknown as Action;
+
+const ACTIONS: Action[] = [
+  action({ path: '/disputes', body: openDisputeSchema, update: openDisputeUpdate, args: (body) => body, created: true }),
+  action({ path: '/disputes/:disputeId/resolution', body: resolveDisputeSchema, update: resolveDisputeUpdate, args: (body, p) => ({ ...body, disputeId: p.disputeId }) }),
+  action({ path: '/promises', body: promiseToPaySchema, update: promiseToPayUpdate, args: (body) => body, created: true }),
+  action({ path: '/holds', body: placeHoldSchema, update: placeHoldUpdate, args: (body) => body, created: true }),
+  action({ path: '/holds/:holdId/release', body: releaseHoldSchema, update: releaseHoldUpdate, args: (body, p) => ({ ...body, holdId: p.holdId }) }),
+  action({ path: '/escalation-decisions', body: escalationDecisionSchema, update: decideEscalationUpdate, args: (body) => body }),
+  action({ path: '/charge-waivers', body: waiveChargesSchema, update: waiveChargesUpdate, args: (body) => body }),
+  action({ path: '/settlement-offers', body: settlementOfferSchema, update: proposeSettlementUpdate, args: (body) => body, created: true }),
+  action({ path: '/settlement-offers/:offerId/decision', body: settlementDecisionSchema, update: decideSettlementUpdate, args: (body, p) => ({ ...body, offerId: p.offerId }) }),
+  action({ path: '/payments/:paymentId/reversal', body: reversalSchema, update: reversePaymentUpdate, args: (body, p) => ({ ...body, paymentId: p.paymentId }) }),
+  action({ path: '/bankruptcy', body: bankruptcySchema, update: reportBankruptcyUpdate, args: (body) => body }),
+  action({ path: '/write-off-decision', body: writeOffDecisionSchema, update: decideWriteOffUpdate, args: (body) => body }),
+];
+
+const pathIds = z.record(z.string(), businessKey);
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, location: 'body' | 'path'): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw fromZod(result.error, location);
+  return result.data;
+}
+
+/** The workflow's refusal "field: reason" becomes a 422 on that body field; a refusal about the invoice's state, a 409. */
+function fromRefusal(error: WorkflowUpdateFailedError): ProblemError {
+  const message = String(error.cause?.message ?? error.message);
+  const field = /^([a-zA-Z][\w.]*): (.+)$/.exec(message);
+  if (field) return new ProblemError(422, 'Invalid request', `body.${field[1]}: ${field[2]}`, [{ field: `body.${field[1]}`, reason: field[2] }]);
+  return new ProblemError(409, 'Not applicable now', message);
+}
+
+export function lifecycleRoutes(deps: LifecycleRouteDependencies): Router {
+  const router = Router();
+  for (const { path, body, update, args, created } of ACTIONS) {
+    router.post(`/invoices/:invoiceId${path}`, async (req: Request, res) => {
+      const { invoiceId, ...ids } = parse(pathIds, req.params, 'path');
+      const request = parse(body, req.body, 'body') as Record<string, unknown>;
+      const invoice = await deps.db.query<{ status: string }>('SELECT status FROM invoices WHERE invoice_id = $1', [invoiceId]);
+      if (invoice.rowCount === 0) throw notFound(`invoice ${invoiceId}`);
+      try {
+        const answer = await deps.client.workflow.getHandle(invoiceWorkflowId(invoiceId)).executeUpdate(update, { args: [args(request, ids) as never] });
+        res.status(created ? 201 : 200).json(answer);
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) throw fromRefusal(error);
+        if (error instanceof WorkflowNotFoundError) {
+          throw new ProblemError(409, 'Invoice closed', `invoice ${invoiceId} is ${invoice.rows[0].status}; its collection has ended`);
+        }
+        throw error;
+      }
+    });
+  }
+  return router;
+}
