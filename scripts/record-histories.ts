@@ -2,11 +2,12 @@
  * Records workflow histories for the replay tests: runs scenarios on the time-skipping server with
  * the real activities (embedded Postgres, outbox email) and writes each history to
  * test/replay/histories/<workflow>-<scenario>.json. Run it before changing workflow code, then keep
- * the files: they prove that running workflows still replay after the change.
+ * the files: they prove that running workflows still replay after the change. A history already on
+ * disk is never overwritten: it is the record of what older code did.
  *
  *   npx tsx scripts/record-histories.ts
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -23,16 +24,21 @@ import { ensureDefaultPolicy } from '../src/policies/policy-store';
 import { registerSearchAttributes } from '../src/temporal/search-attributes';
 import { ensureTestServer } from '../src/temporal/toolchain';
 import { createCollectionsWorker } from '../src/temporal/worker';
+import { addDays, isoDateOf } from '../src/domain/calendar';
 import {
-  cancelInvoiceSignal, invoiceWorkflowId, recordPaymentUpdate, writeOffDecisionSignal, type InvoiceCollectionInput,
+  cancelInvoiceSignal, decideEscalationUpdate, decideWriteOffUpdate, invoiceWorkflowId, openDisputeUpdate, promiseToPayUpdate,
+  recordPaymentUpdate, resolveDisputeUpdate, reversePaymentUpdate, writeOffDecisionSignal, type InvoiceCollectionInput,
 } from '../workflows/invoice-collection/definitions';
-import { invoiceInput } from '../test/support/invoice-fixtures';
+import { invoiceInput, type InvoiceOptions } from '../test/support/invoice-fixtures';
 
 const OUT = path.join(__dirname, '..', 'test', 'replay', 'histories');
 const TASK_QUEUE = 'record-histories';
 const DAY = 86_400_000;
 
-type Scenario = (env: TestWorkflowEnvironment, start: (dueInDays: number) => Promise<WorkflowHandle>) => Promise<WorkflowHandle>;
+type StartOptions = Omit<InvoiceOptions, 'now' | 'dueInDays'> & { historyEventLimit?: number };
+type Start = (dueInDays: number, options?: StartOptions) => Promise<WorkflowHandle>;
+type Scenario = (env: TestWorkflowEnvironment, start: Start) => Promise<WorkflowHandle>;
+const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
 
 /** Each scenario drives one invoice through a path and returns its handle once the workflow is closed. */
 const SCENARIOS: Record<string, Scenario> = {
@@ -60,6 +66,49 @@ const SCENARIOS: Record<string, Scenario> = {
     await handle.signal(cancelInvoiceSignal, { reason: 'invoice reissued' });
     return handle;
   },
+  // Recorded after the invoice-lifecycle-v2 change: disputes, promises, approvals, chargebacks, continue-as-new.
+  'v2-dispute-promise-paid': async (env, start) => {
+    const handle = await start(-3);
+    await env.sleep(DAY / 4);
+    await handle.executeUpdate(openDisputeUpdate, { args: [{ disputeId: 'D-1', category: 'pricing', amount: usd(25_000) }] });
+    await env.sleep(8 * DAY);
+    await handle.executeUpdate(resolveDisputeUpdate, { args: [{ disputeId: 'D-1', inFavourOf: 'customer', resolvedBy: 'sales' }] });
+    const today = isoDateOf(await env.currentTimeMs());
+    await handle.executeUpdate(promiseToPayUpdate, { args: [{ promiseId: 'P-1', amount: usd(50_000), promisedDate: addDays(today, 5) }] });
+    await env.sleep(12 * DAY); // broken: re-escalates, dunning resumes
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(100_000) }] });
+    return handle;
+  },
+  'v2-vip-approval-write-off-recovery': async (env, start) => {
+    const handle = await start(-110, { customer: { vip: true } });
+    await env.sleep(20 * DAY);
+    await handle.executeUpdate(decideEscalationUpdate, { args: [{ level: 'agency', approved: true, decidedBy: 'cfo' }] });
+    await env.sleep(60 * DAY);
+    await handle.executeUpdate(decideWriteOffUpdate, { args: [{ approved: true, decidedBy: 'ann', role: 'ar-manager' }] });
+    await env.sleep(10 * DAY);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'r-1', amount: usd(10_000) }] });
+    return handle;
+  },
+  'v2-chargeback-reopened-cancelled': async (env, start) => {
+    const handle = await start(-3);
+    await env.sleep(DAY / 4);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'card-1', amount: usd(125_000) }] });
+    await env.sleep(10 * DAY);
+    await handle.executeUpdate(reversePaymentUpdate, { args: [{ paymentId: 'card-1', reason: 'chargeback' }] });
+    await env.sleep(10 * DAY);
+    await handle.signal(cancelInvoiceSignal, { reason: 'invoice reissued' });
+    return handle;
+  },
+  'v2-continued-as-new': async (env, start) => {
+    const handle = await start(-20, { historyEventLimit: 40 });
+    const firstRun = (await handle.describe()).runId;
+    await Promise.all(Array.from({ length: 12 }, (_, i) => handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: `b-${i}`, amount: usd(1_000) }] })));
+    await env.sleep(DAY);
+    await handle.signal(cancelInvoiceSignal, { reason: 'recorded' });
+    await handle.result();
+    // The first run, which ends by continuing as new, is the history worth keeping.
+    return env.client.workflow.getHandle(handle.workflowId, firstRun);
+  },
 };
 
 async function main(): Promise<void> {
@@ -76,15 +125,16 @@ async function main(): Promise<void> {
     const worker = await createCollectionsWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, activities });
     await worker.runUntil(async () => {
       for (const [name, scenario] of Object.entries(SCENARIOS)) {
-        const start = async (dueInDays: number) => {
-          const input: InvoiceCollectionInput = invoiceInput({ now: await env.currentTimeMs(), dueInDays });
+        const file = path.join(OUT, `invoice-collection-${name}.json`);
+        if (existsSync(file)) continue;
+        const start: Start = async (dueInDays, options = {}) => {
+          const input: InvoiceCollectionInput = { ...invoiceInput({ ...options, now: await env.currentTimeMs(), dueInDays }), historyEventLimit: options.historyEventLimit };
           await saveInvoice(db, input);
           await startInvoiceCollection(env.client, TASK_QUEUE, input, await env.currentTimeMs());
           return env.client.workflow.getHandle(invoiceWorkflowId(input.invoice.invoiceId));
         };
         const handle = await scenario(env, start);
-        await handle.result();
-        const file = path.join(OUT, `invoice-collection-${name}.json`);
+        if (!name.includes('continued-as-new')) await handle.result();
         writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
         process.stdout.write(`recorded ${path.relative(process.cwd(), file)}\n`);
       }

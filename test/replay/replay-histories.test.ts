@@ -21,6 +21,18 @@ test.each(files)('%s replays against the current code', async (file) => {
   await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, file)).resolves.toBeUndefined();
 });
 
+test('histories recorded before the invoice-lifecycle-v2 patch are kept: they prove running workflows take the old path', () => {
+  const before = files.filter((file) => !file.includes('-v2-'));
+  const after = files.filter((file) => file.includes('-v2-'));
+  expect(before.length).toBeGreaterThanOrEqual(3);
+  expect(after.length).toBeGreaterThanOrEqual(3);
+  const markers = (file: string) => JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')).events
+    .filter((event: { markerRecordedEventAttributes?: unknown }) => event.markerRecordedEventAttributes).length;
+  // No patch marker: replaying them runs every `patched()` branch the old way, and they still replay (above).
+  expect(before.map(markers)).toEqual(before.map(() => 0));
+  expect(after.filter((file) => !file.includes('continued-as-new')).every((file) => markers(file) === 1)).toBe(true);
+});
+
 test('a change that breaks determinism is caught', async () => {
   // The same history replayed with the steps in another order must fail, or this test proves nothing.
   const file = files.find((name) => name.includes('full-life'));
