@@ -15,10 +15,10 @@ export class AgingReportError extends Error {
   }
 }
 
-/** Where a cell sits, for error messages. */
+/** Where a cell sits, for error messages (a command-line value has no row). */
 export interface CellPlace {
-  rowNumber: number;
-  column: string;
+  rowNumber?: number;
+  column?: string;
 }
 
 const fail = (place: CellPlace, reason: string): never => {

@@ -13,6 +13,10 @@ export const policyAnswersSchema = z.object({
   /** Context for the advice; not used to build the steps. */
   arSystem: z.string().max(100).optional(),
   currentDsoDays: z.number().int().min(0).max(1000).optional(),
+  /** Total aging balance in minor units of `currency` (an aging report gives it). Context only. */
+  totalAgingBalanceMinor: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
+  /** How many accounts are past due. Context only. */
+  pastDueAccounts: z.number().int().min(0).optional(),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
   tone: z.enum(['friendly', 'neutral', 'strict']).default('neutral'),
   offerPaymentPlans: z.boolean().default(true),
@@ -36,6 +40,7 @@ const TONES: Record<'friendly' | 'neutral' | 'strict', Tone[]> = {
   strict: ['neutral', 'neutral', 'firm', 'firm', 'firm'],
 };
 
+/** A validated policy from the consultant's answers; the answers' defaults fill what was not asked. */
 export function generatePolicy(input: PolicyAnswers): CollectionsPolicy {
   const answers = policyAnswersSchema.parse(input);
   const tones = TONES[answers.tone];

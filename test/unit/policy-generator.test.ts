@@ -42,3 +42,9 @@ test('bad answers are refused with the field', () => {
   expect(() => generatePolicy({ tone: 'rude' as never })).toThrow(/tone/);
   expect(() => generatePolicy({ escalationCutoffDays: 30 })).toThrow(/escalationCutoffDays/);
 });
+
+test('the report\'s context (total aging balance, past-due accounts) is accepted and does not change the steps', () => {
+  const withContext = generatePolicy({ totalAgingBalanceMinor: 126_298_550, pastDueAccounts: 14, currentDsoDays: 38, arSystem: 'QuickBooks' });
+  expect(withContext).toEqual(generatePolicy({}));
+  expect(() => generatePolicy({ pastDueAccounts: -1 })).toThrow(/pastDueAccounts/);
+});
