@@ -1,9 +1,12 @@
 /** `--demo`: a handful of invoices at different ages, so the Web UI shows real collection timelines at once. */
-import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { addDays, isoDateOf } from '../domain/calendar';
 import type { RegisterInvoiceRequest } from '../api/request-schemas';
 import { registerInvoice } from '../invoices/registration';
+import {
+  invoiceWorkflowId, openDisputeUpdate, placeHoldUpdate, promiseToPayUpdate,
+} from '../../workflows/invoice-collection/definitions';
 
 type DemoCustomer = RegisterInvoiceRequest['customer'];
 
@@ -47,5 +50,24 @@ export async function loadDemo(deps: { db: Pool; client: Client; taskQueue: stri
     });
     ids.push(invoiceId);
   }
+  await showLifecycle(deps.client, ids, today);
   return ids;
+}
+
+/** A dispute, a promise and a legal hold on three of the demo invoices, so those timelines show them too. */
+async function showLifecycle(client: Client, ids: string[], today: string): Promise<void> {
+  const handle = (index: number) => client.workflow.getHandle(invoiceWorkflowId(ids[index]));
+  const attempts = [
+    () => handle(2).executeUpdate(openDisputeUpdate, { args: [{ disputeId: 'demo-pricing', category: 'pricing', amount: { amountMinor: 450_000, currency: 'USD' }, reason: 'discount not applied' }] }),
+    () => handle(4).executeUpdate(promiseToPayUpdate, { args: [{ promiseId: 'demo-promise', amount: { amountMinor: 1_562_000, currency: 'USD' }, promisedDate: addDays(today, 7), takenBy: 'demo collector' }] }),
+    () => handle(7).executeUpdate(placeHoldUpdate, { args: [{ holdId: 'demo-legal', kind: 'legal', reason: 'customer disputes the contract in court' }] }),
+  ];
+  for (const attempt of attempts) {
+    try {
+      await attempt();
+    } catch (error) {
+      // A rerun finds these already applied or the invoice moved on: the demo stays as it is.
+      if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+    }
+  }
 }
