@@ -39,8 +39,10 @@ export function createTaskActivities(db: Pool) {
     /** Closes the invoice's open tasks once it is paid, settled, written off or cancelled: nobody should chase it. */
     async closeOpenTasks(input: { invoiceId: string; reason: string }): Promise<number> {
       const result = await db.query(
-        `UPDATE tasks SET status = 'cancelled', context = context || jsonb_build_object('closedBecause', $2::text)
-         WHERE invoice_id = $1 AND status = 'open' AND kind <> 'write_off_review'`, [input.invoiceId, input.reason]);
+        // A write-off review was decided by the close; everything else is simply no longer needed.
+        `UPDATE tasks SET status = CASE WHEN kind = 'write_off_review' THEN 'done' ELSE 'cancelled' END,
+           context = context || jsonb_build_object('closedBecause', $2::text)
+         WHERE invoice_id = $1 AND status = 'open'`, [input.invoiceId, input.reason]);
       return result.rowCount ?? 0;
     },
   };
