@@ -28,7 +28,7 @@ export class TemplateSet<Part extends string> {
   constructor(directory: string, private readonly partNames: readonly Part[]) {
     if (!existsSync(directory)) return;
     const partFile = new RegExp(`^(${partNames.join('|')})(?:\\.(friendly|neutral|firm))?\\.hbs$`);
-    for (const name of readdirSync(directory).sort()) {
+    for (const name of readdirSync(directory).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
       const folder = path.join(directory, name);
       if (!partNames.every((part) => existsSync(path.join(folder, `${part}.hbs`)))) continue;
       const parts = new Map<string, Compiled>();
@@ -69,6 +69,14 @@ export class TemplateSet<Part extends string> {
     if (!template) throw new Error(`unknown template "${name}"`);
     const compiled = template.parts.get(`${part}.${variables.tone}`) ?? template.parts.get(part);
     if (!compiled) throw new Error(`template "${name}" has no ${part} part; parts: ${this.partNames.join(', ')}`);
-    return compiled(variables);
+    // Strict mode names only the last key of a missing path; name the missing variable itself.
+    const given = variables as Record<string, unknown>;
+    const missing = [...new Set(template.variables.map((variable) => variable.split(/[.[]/)[0]))].filter((root) => given[root] === undefined);
+    if (missing.length > 0) throw new Error(`template "${name}" needs variable(s) it was not given: ${missing.join(', ')}`);
+    try {
+      return compiled(variables);
+    } catch (error) {
+      throw new Error(`template "${name}" (${part}): ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }

@@ -1,46 +1,39 @@
 /**
- * Golden files for every email template: the subject, text and HTML rendered from example data.
- * After an intended wording change, run with UPDATE_GOLDEN=1 to write them anew, then read the
- * diff before committing.
+ * Golden files for every email template in every tone: the subject, text and HTML rendered from
+ * example data (see golden-file.ts to rewrite them after an intended wording change).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { sampleNoticeVariables } from '../../src/notices/sample-variables';
 import { NOTICE_VARIABLE_PATHS, TemplateLibrary } from '../../src/notices/template-library';
+import { TONES } from '../../src/domain/policy/schema';
+import { expectGolden } from './golden-file';
 
 const library = new TemplateLibrary();
-const GOLDEN = path.join(__dirname, 'golden', 'email');
-
-function golden(file: string, actual: string): void {
-  const target = path.join(GOLDEN, file);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(target)) {
-    if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`no golden file ${file}: run with UPDATE_GOLDEN=1 to write it`);
-    writeFileSync(target, actual);
-  }
-  expect(actual).toBe(readFileSync(target, 'utf8'));
-}
 
 test('the library holds the playbook notices', () => {
   expect(library.names()).toEqual(['escalation-notice', 'final-notice', 'reminder-past-due', 'reminder-past-due-details', 'reminder-upcoming']);
 });
 
-const TONES = ['friendly', 'neutral', 'firm'];
-/** Each template's default wording (rendered in a tone it has no variant for) and each tone variant. */
-const renderings = library.names().flatMap((name) => {
-  const variants = library.tonesOf(name);
-  const plainTone = TONES.find((tone) => !variants.includes(tone)) as string;
-  return [[name, plainTone, name], ...variants.map((tone) => [name, tone, `${name}.${tone}`])];
+test('each notice words at least two tones differently, so no tone reads like another step', () => {
+  expect(Object.fromEntries(library.names().map((name) => [name, library.tonesOf(name)]))).toEqual({
+    'escalation-notice': ['friendly', 'neutral'],
+    'final-notice': ['friendly', 'neutral'],
+    'reminder-past-due': ['firm', 'neutral'],
+    'reminder-past-due-details': ['firm', 'friendly'],
+    'reminder-upcoming': ['firm', 'neutral'],
+  });
 });
 
-test('tone variants exist where the wording must change', () => {
-  expect(library.tonesOf('final-notice')).toEqual(['neutral']);
-  expect(library.tonesOf('reminder-past-due-details')).toEqual(['firm']);
-});
+const renderings = library.names().flatMap((name) => TONES.map((tone) => [name, tone]));
 
-test.each(renderings)('%s in the %s tone renders as its golden files (%s)', (name, tone, file) => {
+test.each(renderings)('%s in the %s tone renders as its golden files', (name, tone) => {
   const email = library.render(name, sampleNoticeVariables(tone));
-  golden(`${file}.txt`, `Subject: ${email.subject}\n\n${email.text}`);
-  golden(`${file}.html`, email.html);
+  expectGolden(`email/${name}.${tone}.txt`, `Subject: ${email.subject}\n\n${email.text}`);
+  expectGolden(`email/${name}.${tone}.html`, email.html);
+});
+
+test.each(library.names())('the three tones of %s have three different bodies', (name) => {
+  const texts = TONES.map((tone) => library.render(name, sampleNoticeVariables(tone)).text);
+  expect(new Set(texts).size).toBe(3);
 });
 
 test.each(library.names())('%s reads only variables the engine provides', (name) => {
@@ -54,11 +47,23 @@ test('every provided variable is one the sample data fills', () => {
   expect([...NOTICE_VARIABLE_PATHS].filter((variable) => !has(variable))).toEqual([]);
 });
 
+test('late charges are listed line by line in notices that state a balance, and left out when there are none', () => {
+  const charged = library.render('final-notice', sampleNoticeVariables('firm'));
+  expect(charged.text).toContain('Charges for late payment:\nInterest (1.5% per month): $112.50\nLate fee: $25.00\n');
+  expect(charged.html).toContain('Late fee: $25.00');
+  for (const name of library.names()) {
+    const uncharged = library.render(name, { ...sampleNoticeVariables('firm'), charges: [] });
+    expect(uncharged.text).not.toMatch(/charges|Late fee/i);
+    expect(uncharged.text).not.toMatch(/\n\n\n/);
+  }
+  expect(library.render('reminder-upcoming', sampleNoticeVariables('neutral')).text).not.toContain('Late fee'); // not yet due
+});
+
 test('HTML escapes customer-controlled text; plain text keeps it as written', () => {
   const variables = sampleNoticeVariables();
   variables.customer.name = 'Smith & <Sons>';
   const email = library.render('reminder-past-due', variables);
-  expect(email.text).toContain('Hi Smith & <Sons>,');
+  expect(email.text).toContain('Smith & <Sons>,');
   expect(email.html).toContain('Smith &amp; &lt;Sons&gt;');
 });
 
