@@ -1,6 +1,7 @@
 /**
  * Advice on a valid policy, as a collections consultant would give it: over-escalation, tone
- * mismatches, contact gaps that harass. Warnings never block saving; each names the rule, the
+ * mismatches, contact gaps that harass, weekend contact and send hours outside business hours, an
+ * agency that costs more than it recovers. Warnings never block saving; each names the rule, the
  * step and the fix.
  */
 import { formatMoney } from '../domain/money';
@@ -128,7 +129,7 @@ const stepOnQuietDay: Rule = (policy) => {
   return [{
     rule: 'step-on-quiet-day', stepId: '', path: 'contact.quietWeekdays',
     message: `${open.join(' and ')} ${open.length > 1 ? 'are' : 'is'} not a quiet day: steps count days from each due date, so reminders and calls land on weekends too`,
-    fix: `add ${open.map((day) => `"${day}"`).join(' and ')} to contact.quietWeekdays (contact then waits for the next open day)`,
+    fix: `add ${open.map((day) => `"${day}"`).join(' and ')} to contact.quietWeekdays (the contact policy's quiet days; customers outside a Saturday–Sunday weekend can name theirs)`,
   }];
 };
 
