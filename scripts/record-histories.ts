@@ -29,7 +29,7 @@ import {
   cancelInvoiceSignal, decideEscalationUpdate, decideWriteOffUpdate, invoiceWorkflowId, openDisputeUpdate, promiseToPayUpdate,
   recordPaymentUpdate, resolveDisputeUpdate, reversePaymentUpdate, writeOffDecisionSignal, type InvoiceCollectionInput,
 } from '../workflows/invoice-collection/definitions';
-import { invoiceInput, type InvoiceOptions } from '../test/support/invoice-fixtures';
+import { EVERY_DAY_POLICY, invoiceInput, type InvoiceOptions } from '../test/support/invoice-fixtures';
 
 const OUT = path.join(__dirname, '..', 'test', 'replay', 'histories');
 const TASK_QUEUE = 'record-histories';
@@ -97,6 +97,15 @@ const SCENARIOS: Record<string, Scenario> = {
     await handle.executeUpdate(reversePaymentUpdate, { args: [{ paymentId: 'card-1', reason: 'chargeback' }] });
     await env.sleep(10 * DAY);
     await handle.signal(cancelInvoiceSignal, { reason: 'invoice reissued' });
+    return handle;
+  },
+  // Recorded after the invoice-lifecycle-v3 change: contact moved off a holiday, a paid invoice's age frozen.
+  'v3-holiday-moved-paid': async (env, start) => {
+    const holiday = addDays(isoDateOf(await env.currentTimeMs()), 2);
+    const policy = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, holidays: [holiday] } };
+    const handle = await start(1, { policy });
+    await env.sleep(5 * DAY);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
     return handle;
   },
   'v2-continued-as-new': async (env, start) => {

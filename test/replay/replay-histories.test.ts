@@ -21,16 +21,25 @@ test.each(files)('%s replays against the current code', async (file) => {
   await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, file)).resolves.toBeUndefined();
 });
 
-test('histories recorded before the invoice-lifecycle-v2 patch are kept: they prove running workflows take the old path', () => {
-  const before = files.filter((file) => !file.includes('-v2-'));
-  const after = files.filter((file) => file.includes('-v2-'));
+/** The patches in the order they were introduced; a history named `-vN-` was recorded under the Nth. */
+const PATCHES = ['invoice-lifecycle-v2', 'invoice-lifecycle-v3'];
+
+function patchesIn(file: string): string[] {
+  const events = JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')).events as { markerRecordedEventAttributes?: { details: Record<string, { payloads: { data: string }[] }> } }[];
+  return events.flatMap((event) => Object.values(event.markerRecordedEventAttributes?.details ?? {}))
+    .map((detail) => JSON.parse(Buffer.from(detail.payloads[0].data, 'base64').toString()).id);
+}
+
+test.each(PATCHES)('histories recorded before %s are kept, so running workflows are proven to take the old path', (patch) => {
+  const introducedAt = PATCHES.indexOf(patch) + 2;
+  const version = (file: string) => Number(/-v(\d+)-/.exec(file)?.[1] ?? 1);
+  const before = files.filter((file) => version(file) < introducedAt);
   expect(before.length).toBeGreaterThanOrEqual(3);
-  expect(after.length).toBeGreaterThanOrEqual(3);
-  const markers = (file: string) => JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')).events
-    .filter((event: { markerRecordedEventAttributes?: unknown }) => event.markerRecordedEventAttributes).length;
-  // No patch marker: replaying them runs every `patched()` branch the old way, and they still replay (above).
-  expect(before.map(markers)).toEqual(before.map(() => 0));
-  expect(after.filter((file) => !file.includes('continued-as-new')).every((file) => markers(file) === 1)).toBe(true);
+  // Without its marker, replaying them runs every `patched(patch)` branch the old way, and they replay (above).
+  expect(before.filter((file) => patchesIn(file).includes(patch))).toEqual([]);
+  const recordedUnder = files.filter((file) => version(file) === introducedAt && !file.includes('continued-as-new'));
+  expect(recordedUnder.length).toBeGreaterThanOrEqual(1);
+  expect(recordedUnder.every((file) => patchesIn(file).includes(patch))).toBe(true);
 });
 
 test('a change that breaks determinism is caught', async () => {

@@ -5,6 +5,12 @@ import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
 import type { CollectionsPolicy } from '../../src/domain/policy/schema';
 import type { CustomerDetails, InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
 
+/**
+ * The default policy with contact allowed on every day, so tests can count steps in exact days
+ * whatever weekday the test server's clock starts on; tests of quiet days set their own.
+ */
+export const EVERY_DAY_POLICY: CollectionsPolicy = { ...DEFAULT_POLICY, contact: { ...DEFAULT_POLICY.contact, quietWeekdays: [] } };
+
 export interface InvoiceOptions {
   now: number;
   /** Due date relative to today: 5 means due in five days, −67 means 67 days past due. */
@@ -34,6 +40,6 @@ export function invoiceInput(options: InvoiceOptions): InvoiceCollectionInput {
       riskTier: 'yellow',
       ...options.customer,
     },
-    policy: options.policy ?? DEFAULT_POLICY,
+    policy: options.policy ?? EVERY_DAY_POLICY,
   };
 }

@@ -14,6 +14,7 @@ import {
   resolveDisputeUpdate, reversePaymentUpdate, waiveChargesUpdate, type InvoiceCollectionInput,
 } from '../../workflows/invoice-collection/definitions';
 import { DAY, startCollectionTestBed, type CollectionTestBed } from '../support/collection-test-bed';
+import { EVERY_DAY_POLICY } from '../support/invoice-fixtures';
 
 let bed: CollectionTestBed;
 
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
-const policyWith = (changes: Partial<CollectionsPolicy>): CollectionsPolicy => collectionsPolicySchema.parse({ ...DEFAULT_POLICY, ...changes });
+const policyWith = (changes: Partial<CollectionsPolicy>): CollectionsPolicy => collectionsPolicySchema.parse({ ...EVERY_DAY_POLICY, ...changes });
 const today = async () => isoDateOf(await bed.env.currentTimeMs());
 
 /** The reason a refused update gives (the workflow's validator names the field). */
@@ -370,6 +371,22 @@ describe('write-off, recovery, bankruptcy and chargebacks', () => {
     expect(payment.reversed_at).not.toBeNull();
     expect(await refusal(handle.executeUpdate(reversePaymentUpdate, { args: [{ paymentId: 'nope', reason: 'x' }] }))).toMatch(/paymentId: no payment nope/);
     expect((await state()).status).toBe('in_collection');
+    await cancel();
+  });
+});
+
+describe('contact days', () => {
+  test('a step that falls on a holiday of the contact policy moves to the next allowed day', async () => {
+    const holiday = addDays(await today(), 2); // the +1 reminder's day for an invoice due tomorrow
+    const input = await bed.start({ dueInDays: 1, policy: policyWith({ contact: { ...EVERY_DAY_POLICY.contact, holidays: [holiday] } }) });
+    const { state, cancel } = updates(input);
+    await bed.env.sleep(DAY * 1.5 + 1);
+    expect((await state()).nextAction?.at.slice(0, 10)).toBe(addDays(holiday, 1));
+    await bed.env.sleep(2 * DAY);
+    expect(bed.emailSteps(input)).toEqual(['reminder-upcoming', 'reminder-1-day']);
+    const [sent] = await bed.rows<{ day: string }>(
+      "SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM collection_events WHERE invoice_id = $1 AND idempotency_key LIKE '%/step/reminder-1-day'", [input.invoice.invoiceId]);
+    expect(sent.day).toBe(addDays(holiday, 1));
     await cancel();
   });
 });

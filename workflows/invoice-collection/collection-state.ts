@@ -3,7 +3,7 @@
  * dunning, the timeline entries and the search attributes. Everything here is carried whole across
  * continue-as-new, so it is plain data in `s`.
  */
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CollectionEvent } from '../../activities/collection-log/collection-event';
 import { agingBucket } from '../../src/domain/aging';
@@ -16,6 +16,7 @@ import {
   AgingBucketAttr, BalanceDueAttr, CLOSED_STATUSES, CollectionStatusAttr, DaysPastDueAttr, EscalationLevelAttr,
   type CarriedState, type InvoiceCollectionInput, type InvoiceState,
 } from './definitions';
+import { LIFECYCLE_V3 } from './patches';
 import { completePolicy } from './policy-snapshot';
 
 const TIMELINE_LENGTH = 50;
@@ -165,7 +166,8 @@ export class CollectionState {
 
   /** Upserts only the attributes that changed: each upsert is a billable action. */
   protected updateSearchAttributes(): void {
-    const age = this.daysPastDue();
+    // A closed invoice's age stops at its close: no billable upsert for a number nobody works from.
+    const age = this.s.closedAt && patched(LIFECYCLE_V3) ? daysPastDue(this.input.invoice.dueDate, Date.parse(this.s.closedAt)) : this.daysPastDue();
     const wanted: SearchAttributeUpdatePair[] = [
       { key: CollectionStatusAttr, value: this.s.status },
       { key: BalanceDueAttr, value: this.s.balance.balanceMinor },

@@ -10,17 +10,14 @@ import {
 } from '@temporalio/workflow';
 import { addDays, DAY_MS } from '../../src/domain/calendar';
 import { describeStep, lateStart } from '../../src/domain/dunning-schedule';
+import { nextContactInstant } from '../../src/domain/contact-days';
 import { approvalNeeded, higherLevel } from '../../src/domain/escalation-ladder';
 import type { DunningStep } from '../../src/domain/policy/schema';
 import { AccountHandlers } from './account-handlers';
 import { activities } from './collection-effects';
+import { LIFECYCLE_V2, LIFECYCLE_V3 } from './patches';
 import { cancelInvoiceSignal, invoiceStateQuery, type InvoiceCollectionInput, type InvoiceOutcome, type WriteOffDecision } from './definitions';
 
-/**
- * Guards every behaviour added after the first release (after-care, approvals, the agency minimum,
- * the write-off posting): histories recorded before it replay the old path (test/replay).
- */
-const LIFECYCLE_V2 = 'invoice-lifecycle-v2';
 
 /** The workflow entry point. */
 export async function invoiceCollection(input: InvoiceCollectionInput): Promise<InvoiceOutcome> {
@@ -73,7 +70,7 @@ class InvoiceCollection extends AccountHandlers {
     const first = current && !pastReview ? current : upcoming[0];
     if (first && !pastReview) {
       // Answer queries from the first moment, before the start has been recorded.
-      const at = Math.max(Date.now(), this.dayInstant(first.offsetDays));
+      const at = Math.max(Date.now(), this.stepInstant(first));
       this.nextAction = { description: `${describeStep(first)}, day ${first.offsetDays}`, at: new Date(at).toISOString() };
     }
     const skippedNote = missed.length > 0 ? `; skipped ${this.s.skippedSteps.join(', ')}` : '';
@@ -90,7 +87,7 @@ class InvoiceCollection extends AccountHandlers {
       await this.continueAsNewIfDue();
       await this.settleDueEvents();
       if (this.closed || this.reviewDue()) break;
-      const due = this.stepsById(this.s.upcomingStepIds).filter((step) => this.dayInstant(step.offsetDays) <= Date.now());
+      const due = this.stepsById(this.s.upcomingStepIds).filter((step) => this.stepInstant(step) <= Date.now());
       if (due.length > 0 && !this.dunningPause()) {
         await this.performDue(due);
         continue;
@@ -178,7 +175,7 @@ class InvoiceCollection extends AccountHandlers {
   private nextWake(): Wake {
     const wakes: Wake[] = [];
     const next = this.stepsById(this.s.upcomingStepIds)[0];
-    if (next && !this.dunningPause()) wakes.push({ at: this.dayInstant(next.offsetDays), description: `${describeStep(next)}, day ${next.offsetDays}` });
+    if (next && !this.dunningPause()) wakes.push({ at: this.stepInstant(next), description: `${describeStep(next)}, day ${next.offsetDays}` });
     const reviewDay = this.reviewDay();
     wakes.push({ at: this.dayInstant(reviewDay), description: `write-off review, day ${reviewDay}` });
     const promiseDeadline = this.promiseDeadline();
@@ -192,6 +189,14 @@ class InvoiceCollection extends AccountHandlers {
     const { percentBasisPoints, afterDays } = this.policy.lateFee;
     if (percentBasisPoints > 0 && !this.s.lateFeeCharged && !this.s.waived.lateFee) wakes.push({ at: this.dayInstant(afterDays), description: `late fee, day ${afterDays}` });
     return wakes.reduce((earliest, wake) => (wake.at < earliest.at ? wake : earliest));
+  }
+
+  /** When a step runs: its day, moved off quiet weekdays and holidays when it reaches the customer. */
+  private stepInstant(step: DunningStep): number {
+    const at = this.dayInstant(step.offsetDays);
+    if (!reachesCustomer(step)) return at;
+    const moved = nextContactInstant(at, this.policy.contact);
+    return moved !== at && patched(LIFECYCLE_V3) ? moved : at;
   }
 
   private reviewDay(): number {
