@@ -261,6 +261,9 @@ describe('interest and late fees', () => {
     expect(s.balance).toEqual(usd(125_000 + 1_875 + 821));
     const ledger = await ledgerOf(input);
     expect(ledger).toEqual([{ kind: 'interest', amount_minor: 205 }, { kind: 'late_fee', amount_minor: 1_875 }, { kind: 'interest', amount_minor: 616 }]);
+    const [finalNotice] = await bed.rows<{ body_text: string }>("SELECT body_text FROM communications WHERE invoice_id = $1 AND idempotency_key LIKE '%final-notice'", [input.invoice.invoiceId]);
+    expect(finalNotice.body_text).toContain('Interest (12 % a year): $8.21');
+    expect(finalNotice.body_text).toContain('Late fee: $18.75');
 
     // The payment on day 31 first posts day 30–31's interest (0.41), then goes to the principal first,
     // leaving only the charges and stopping interest.
