@@ -17,9 +17,16 @@ export interface DunningNoticeInput {
   tone: string;
   /** Interest and late fees charged on the invoice, one line each; none when absent. */
   charges?: { label: string; amount: Money }[];
+  /** Send this letter instead of the dunning email `template` names. */
+  letter?: LetterRequest;
   /** The timeline entry for this notice; its key is the notice's idempotency key. */
   event: CollectionEvent;
 }
+
+/** A letter to the customer: a settlement offer's terms, or word that the account went to legal or an agency. */
+export type LetterRequest =
+  | { name: 'settlement-offer'; settlement: { discount: string; amount: Money; deadline: string } }
+  | { name: 'legal-handoff' | 'agency-handoff' };
 
 /** What happened to a notice. */
 export type NoticeDelivery = 'sent' | 'outbox' | 'not_sent';
@@ -53,6 +60,14 @@ export function createNoticeActivities(deps: NoticeDependencies) {
       paymentLink: input.invoice.paymentLink ?? `mailto:${deps.from.replace(/^.*<|>$/g, '')}`,
       tone: input.tone,
     };
+  }
+
+  function renderLetter(letter: LetterRequest, notice: NoticeVariables): RenderedEmail {
+    if (letter.name === 'settlement-offer') {
+      const { discount, amount, deadline } = letter.settlement;
+      return deps.templates.renderLetter(letter.name, { ...notice, settlement: { discount, amount: formatMoney(amount), deadline } });
+    }
+    return deps.templates.renderLetter(letter.name, notice);
   }
 
   /** Records the notice as pending before anything leaves, so a retry finds it. */
@@ -92,7 +107,7 @@ export function createNoticeActivities(deps: NoticeDependencies) {
       const previousStatus = previous.rows[0]?.status;
       if (previousStatus && previousStatus !== 'pending') return previousStatus as NoticeDelivery;
 
-      const email = deps.templates.render(input.template, variables(input));
+      const email = input.letter ? renderLetter(input.letter, variables(input)) : deps.templates.render(input.template, variables(input));
       const recipient = input.customer.email;
       await store(input, email);
       if (!recipient) {

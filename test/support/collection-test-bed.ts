@@ -24,7 +24,7 @@ export interface CollectionTestBed {
   /** Registers an invoice dated relative to the server's clock and starts its workflow. */
   start(options: Omit<InvoiceOptions, 'now'> & { historyEventLimit?: number }): Promise<InvoiceCollectionInput>;
   handleOf(input: InvoiceCollectionInput): ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>;
-  /** Emails delivered for this invoice, as step ids (the last part of their idempotency keys). */
+  /** Emails delivered for this invoice, as step ids (the last part of their idempotency keys; `<cause>/letter` for letters). */
   emailSteps(input: InvoiceCollectionInput): string[];
   rows<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
   teardown(): Promise<void>;
@@ -46,7 +46,10 @@ export async function startCollectionTestBed(taskQueue: string): Promise<Collect
     handleOf: (input) => env.client.workflow.getHandle(invoiceWorkflowId(input.invoice.invoiceId)),
     emailSteps: (input) => resend.delivered()
       .filter((email) => email.idempotencyKey?.startsWith(`${invoiceWorkflowId(input.invoice.invoiceId)}/`))
-      .map((email) => email.idempotencyKey?.split('/').pop() as string),
+      .map((email) => {
+        const parts = (email.idempotencyKey as string).split('/');
+        return parts.at(-1) === 'letter' ? parts.slice(-2).join('/') : parts.at(-1) as string;
+      }),
     rows: async (sql, params) => (await db.pool.query(sql, params)).rows,
     async teardown() {
       worker.shutdown();

@@ -73,6 +73,8 @@ test('a full 180-day life: each notice on its day, the final notice, the call, t
     `${workflowId}/step/reminder-7-days`,
     `${workflowId}/step/reminder-15-days`,
     `${workflowId}/step/final-notice`,
+    `${workflowId}/step/escalate-legal/letter`,
+    `${workflowId}/step/escalate-agency/letter`,
   ]);
   expect(emails[0].body.subject).toBe(`Upcoming invoice due: #${input.invoice.invoiceNumber}`);
   expect(emails[4].body.subject).toBe(`FINAL NOTICE — overdue invoice #${input.invoice.invoiceNumber}`);
@@ -84,7 +86,7 @@ test('a full 180-day life: each notice on its day, the final notice, the call, t
   const sent = await rows<{ key: string; due_offset: number }>(
     `SELECT c.idempotency_key AS key, (c.created_at::date - i.due_date) AS due_offset FROM communications c
      JOIN invoices i USING (invoice_id) WHERE c.invoice_id = $1 ORDER BY c.created_at`, [input.invoice.invoiceId]);
-  expect(sent).toHaveLength(5);
+  expect(sent).toHaveLength(7);
   const events = await rows<{ type: string; day: number }>(
     `SELECT e.type, (e.occurred_at::date - i.due_date) AS day FROM collection_events e JOIN invoices i USING (invoice_id)
      WHERE e.invoice_id = $1 ORDER BY e.event_id`, [input.invoice.invoiceId]);
@@ -92,7 +94,8 @@ test('a full 180-day life: each notice on its day, the final notice, the call, t
     ['collection_started', -5],
     ['notice_sent', -3], ['notice_sent', 1], ['notice_sent', 7], ['notice_sent', 15], ['notice_sent', 30],
     ['call_task_opened', 35],
-    ['escalation_task_opened', 45], ['escalation_task_opened', 60], ['escalation_task_opened', 90], ['escalation_task_opened', 120],
+    ['escalation_task_opened', 45], ['escalation_task_opened', 60],
+    ['escalation_task_opened', 90], ['letter_sent', 90], ['escalation_task_opened', 120], ['letter_sent', 120],
     ['write_off_review_task_opened', 180],
   ]);
   const tasks = await rows<{ kind: string; level: string }>('SELECT kind, level FROM tasks WHERE invoice_id = $1 ORDER BY task_id', [input.invoice.invoiceId]);

@@ -186,7 +186,8 @@ describe('holds', () => {
     const at182 = await state();
     expect(at182.status).toBe('write_off_review');
     expect(at182.skippedSteps).toContain('escalate-agency');
-    expect(bed.emailSteps(input)).toEqual([]);
+    // Only the legal hand-off letter of day 100, before the hold; nothing after it.
+    expect(bed.emailSteps(input)).toEqual(['escalate-legal/letter']);
     expect((await tasksOf(input)).map((t) => t.kind)).toEqual(['escalation', 'write_off_review']);
     await handle.executeUpdate(releaseHoldUpdate, { args: [{ holdId: 'H-1', releasedBy: 'legal@example.com' }] });
     expect((await state()).holds).toEqual([]);
@@ -286,7 +287,10 @@ describe('settlement offers', () => {
     const answer = await handle.executeUpdate(proposeSettlementUpdate, { args: [{ offerId: 'S-1', amount: usd(112_500), proposedBy: 'collector@example.com' }] });
     expect(answer).toMatchObject({ outcome: 'accepted', discountBasisPoints: 1_000, deadline: addDays(await today(), 14) });
     await bed.env.sleep(12 * DAY); // the final notice at 30 falls inside the offer
-    expect(bed.emailSteps(input)).toEqual(['reminder-15-days']);
+    expect(bed.emailSteps(input)).toEqual(['reminder-15-days', 'S-1/letter']);
+    const letter = bed.resend.delivered().find((email) => email.idempotencyKey?.endsWith('/settlement/S-1/letter'));
+    expect(letter?.body.text).toContain('$1,125.00');
+    expect(letter?.body.text).toContain(answer.deadline);
     const paid = await pay('p-1', 112_500);
     expect(paid.status).toBe('settled');
     expect(await ledgerOf(input)).toEqual([{ kind: 'settlement_discount', amount_minor: -12_500 }]);
@@ -305,7 +309,7 @@ describe('settlement offers', () => {
     expect((await state()).settlement).toBeNull();
     expect(await eventTypes(input)).toContain('settlement_expired');
     // Resumed at day 36: the step that applies now (the collector call) runs; the final notice it passed is recorded as skipped.
-    expect(bed.emailSteps(input)).toEqual(['reminder-15-days']);
+    expect(bed.emailSteps(input)).toEqual(['reminder-15-days', 'S-2/letter']);
     expect((await state()).skippedSteps).toContain('final-notice');
     expect((await tasksOf(input)).at(-1)).toMatchObject({ kind: 'call', level: 'collector' });
     await cancel();

@@ -4,7 +4,7 @@
  * bad input with the field and the reason before anything is recorded, and a repeat of the same id
  * answers again without applying twice.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import { addDays } from '../../src/domain/calendar';
 import { addBusinessDays } from '../../src/domain/business-days';
 import { approvalNeeded, nextLevel } from '../../src/domain/escalation-ladder';
@@ -16,6 +16,7 @@ import type { EscalationLevel } from '../../src/domain/policy/schema';
 import { discountBasisPoints, settlementDecision } from '../../src/domain/settlement-terms';
 import { approvalRefusal, requiredApprover } from '../../src/domain/write-off-approval';
 import { activities, CollectionEffects } from './collection-effects';
+import { LIFECYCLE_V3 } from './patches';
 import {
   decideEscalationUpdate, decideSettlementUpdate, decideWriteOffUpdate, openDisputeUpdate, placeHoldUpdate, promiseToPayUpdate,
   proposeSettlementUpdate, recordPaymentUpdate, releaseHoldUpdate, reportBankruptcyUpdate, resolveDisputeUpdate, reversePaymentUpdate,
@@ -32,8 +33,6 @@ function refuse(field: string, reason: string): never {
 
 export class AccountHandlers extends CollectionEffects {
   protected writeOffDecision: WriteOffDecision | undefined;
-  /** True while a paid, settled or written-off invoice waits out its chargeback or recovery window. */
-  protected inAfterCare = false;
 
   protected registerAccountHandlers(): void {
     setHandler(recordPaymentUpdate, (payment) => this.receivePayment(payment), { validator: (payment) => this.checkPayment(payment) });
@@ -62,7 +61,8 @@ export class AccountHandlers extends CollectionEffects {
     if (this.s.balance.paidMinor + payment.amount.amountMinor > Number.MAX_SAFE_INTEGER) {
       refuse('amount.amountMinor', 'the total paid on this invoice would exceed the largest amount the ledger can hold');
     }
-    if (this.s.status === 'cancelled' || (this.closed && !this.inAfterCare)) throw new Error(`invoice is ${this.s.status}; payment not applied`);
+    // Paid, settled and written-off invoices stay open for a while: a payment then is credit or a recovery.
+    if (this.s.status === 'cancelled') throw new Error('invoice is cancelled; payment not applied');
   }
 
   /** Applies a payment once per payment id and answers with the new balance; after a write-off it is a recovery. */
@@ -315,7 +315,14 @@ export class AccountHandlers extends CollectionEffects {
     const invoice = `invoice #${this.input.invoice.invoiceNumber}`;
     if (level === 'collector') await this.openTask(key, 'call', 'collector', `Call ${this.input.customer.name} about ${invoice} (${cause})`, { cause });
     else await this.openTask(key, 'escalation', level, `Escalated to ${level}: ${invoice} of ${this.input.customer.name} (${cause})`, { cause });
+    await this.sendHandOffLetter(level, `${key}/letter`);
     this.updateSearchAttributes();
+  }
+
+  /** Tells the customer the account went to legal or an agency (workflows from before letters existed stay silent). */
+  protected async sendHandOffLetter(level: EscalationLevel, key: string): Promise<void> {
+    if ((level !== 'legal' && level !== 'agency') || !patched(LIFECYCLE_V3)) return;
+    await this.sendLetter(key, { name: `${level}-handoff` }, `${level === 'legal' ? 'Legal' : 'Agency'} hand-off letter to ${this.input.customer.name}`);
   }
 
   private checkEscalationDecision(decision: EscalationDecision): void {
@@ -331,6 +338,7 @@ export class AccountHandlers extends CollectionEffects {
       this.escalateTo(decision.level);
       await this.openTask(`${pending.stepId}/approved`, 'escalation', decision.level,
         `Escalated to ${decision.level} (approved by ${by}): invoice #${this.input.invoice.invoiceNumber} of ${this.input.customer.name}`, { approvedBy: decision.decidedBy });
+      await this.sendHandOffLetter(decision.level, `${pending.stepId}/letter`);
       this.updateSearchAttributes();
     } else {
       await this.record(`${pending.stepId}/declined`, 'escalation_declined', `Escalation to ${decision.level} declined by ${by}`, { level: decision.level });
@@ -394,6 +402,11 @@ export class AccountHandlers extends CollectionEffects {
     await this.record(`settlement/${offer.offerId}/open`, 'settlement_offered',
       `Settlement ${offer.offerId}: pay ${this.format(offer.amountMinor)} by ${offer.deadline} to settle ${this.formatBalance()} (${offer.discountBasisPoints / 100} % discount), ${how}`,
       { settlement: offer });
+    if (patched(LIFECYCLE_V3)) {
+      const discount = `${this.format(this.s.balance.balanceMinor - offer.amountMinor)} (${offer.discountBasisPoints / 100} %)`;
+      await this.sendLetter(`settlement/${offer.offerId}/letter`, { name: 'settlement-offer', settlement: { discount, amount: this.money(offer.amountMinor), deadline: offer.deadline } },
+        `Settlement offer ${offer.offerId} sent to ${this.input.customer.name}`);
+    }
   }
 
   private settlementAnswer(refused = false): SettlementAnswer {

@@ -5,6 +5,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { CollectionsActivities } from '../../activities';
 import type { LedgerEntryKind } from '../../activities/ledger/activities';
+import type { LetterRequest } from '../../activities/notices/activities';
 import type { CollectorTaskKind } from '../../activities/tasks/activities';
 import { higherLevel, type EscalationState } from '../../src/domain/escalation-ladder';
 import { addCharge } from '../../src/domain/invoice-balance';
@@ -26,21 +27,29 @@ export class CollectionEffects extends CollectionState {
   }
 
   protected async sendNotice(step: Extract<DunningStep, { action: 'email' }>): Promise<void> {
-    const { invoice, customer } = this.input;
-    const age = this.daysPastDue();
     const summary = `${step.finalNotice ? 'Final notice' : 'Reminder'} "${step.template}" (${step.tone}) for ${this.format(this.collectibleMinor())}`;
     const event = this.event(`step/${step.id}`, 'notice_sent', summary, { stepId: step.id, template: step.template, tone: step.tone });
-    await activities.sendDunningNotice.executeWithOptions({ summary }, [{
+    await activities.sendDunningNotice.executeWithOptions({ summary }, [{ ...this.noticeBasics(), template: step.template, tone: step.tone, event }]);
+  }
+
+  /** Sends a letter (a settlement's terms, a legal or agency hand-off) unless contact is on hold. */
+  protected async sendLetter(key: string, letter: LetterRequest, summary: string): Promise<void> {
+    if (this.contactHold()) return;
+    const event = this.event(key, 'letter_sent', summary, { letter: letter.name });
+    await activities.sendDunningNotice.executeWithOptions({ summary }, [{ ...this.noticeBasics(), template: letter.name, tone: 'neutral', letter, event }]);
+  }
+
+  /** Who a notice goes to and what it says about the invoice: the undisputed balance and the charges. */
+  private noticeBasics() {
+    const { invoice, customer } = this.input;
+    return {
       customer: { customerId: customer.customerId, name: customer.name, email: customer.email },
       invoice: {
         invoiceNumber: invoice.invoiceNumber, amount: invoice.amount, balance: this.money(this.collectibleMinor()),
-        dueDate: invoice.dueDate, daysPastDue: age, paymentLink: invoice.paymentLink,
+        dueDate: invoice.dueDate, daysPastDue: this.daysPastDue(), paymentLink: invoice.paymentLink,
       },
-      template: step.template,
-      tone: step.tone,
       charges: this.chargeLines(),
-      event,
-    }]);
+    };
   }
 
   /** Late charges as the separate lines a notice shows. */

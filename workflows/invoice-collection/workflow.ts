@@ -154,6 +154,7 @@ class InvoiceCollection extends AccountHandlers {
     }
     this.escalateTo(step.level);
     await this.openTask(step.id, 'escalation', step.level, `Escalated to ${step.level}: invoice #${this.input.invoice.invoiceNumber} of ${this.input.customer.name}`, {});
+    await this.sendHandOffLetter(step.level, `step/${step.id}/letter`);
   }
 
   /** Deadlines that passed while the workflow slept: promises, settlement offers, seasonal holds, dispute SLAs, the late fee. */
@@ -260,14 +261,12 @@ class InvoiceCollection extends AccountHandlers {
       : status === 'paid' || status === 'settled' ? this.policy.chargebacks.windowDays : 0;
     const until = Date.parse(this.s.closedAt ?? new Date().toISOString()) + windowDays * DAY_MS;
     const what = status === 'written_off' ? 'recoveries' : 'chargebacks';
-    this.inAfterCare = true;
     while (this.closed && Date.now() < until) {
       await this.continueAsNewIfDue();
       const seen = this.wakeups;
       await condition(() => !this.closed || this.wakeups !== seen || this.historyFull(), until - Date.now(),
         { summary: `until ${new Date(until).toISOString().slice(0, 10)}: open for ${what}` });
     }
-    this.inAfterCare = false;
     return !this.closed;
   }
 
