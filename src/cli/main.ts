@@ -4,7 +4,7 @@
  *   worker          the worker role only (production: TEMPORAL_ADDRESS and DATABASE_URL)
  *   api             the HTTP API role only
  *   migrate         apply database migrations and exit
- *   policy init [--answers a.json] [--out p.json]   a policy from the consultant's questions
+ *   policy init [--aging-report r.csv] [--answers a.json] [--tone …] [--out p.json]   a policy from the consultant's questions
  *   policy validate|lint <file.json>   check a policy document (problems, then advice)
  *   policy pack <file.json> --out pack.xlsx [--markdown pack.md]   the strategy pack for AR teams
  *   template list | template preview <name> [--tone firm] [--format text|html|json]
