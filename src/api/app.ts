@@ -8,6 +8,7 @@ import { notFoundRoute, ProblemError, problemHandler, sendProblem } from './prob
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
 import { lifecycleRoutes } from './routes/invoice-lifecycle';
+import { policyMoveRoutes } from './routes/policy-moves';
 import { policyRoutes } from './routes/policies';
 import { templateRoutes } from './routes/templates';
 import { taskRoutes } from './routes/tasks';
@@ -38,6 +39,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use('/v1', healthRoutes(deps.db, deps.client));
   app.use('/v1', invoiceRoutes(deps));
   app.use('/v1', lifecycleRoutes(deps));
+  app.use('/v1', policyMoveRoutes(deps));
   app.use('/v1', taskRoutes(deps.db));
   const templates = deps.templates ?? new TemplateLibrary();
   app.use('/v1', policyRoutes(deps.db, templates));

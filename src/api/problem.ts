@@ -45,6 +45,14 @@ export function fromZod(error: ZodError, location: 'body' | 'query' | 'path'): P
   return new ProblemError(422, 'Invalid request', errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors);
 }
 
+/** A workflow update's refusal "field: reason" becomes a 422 on that body field; a refusal about the invoice's state, a 409. */
+export function fromWorkflowRefusal(error: Error & { cause?: Error }): ProblemError {
+  const message = String(error.cause?.message ?? error.message);
+  const field = /^([a-zA-Z][\w.]*): (.+)$/.exec(message);
+  if (field) return new ProblemError(422, 'Invalid request', `body.${field[1]}: ${field[2]}`, [{ field: `body.${field[1]}`, reason: field[2] }]);
+  return new ProblemError(409, 'Not applicable now', message);
+}
+
 const SLUGS: Record<number, string> = {
   400: 'malformed-request', 404: 'not-found', 405: 'method-not-allowed', 409: 'conflict', 413: 'payload-too-large',
   415: 'unsupported-media-type', 422: 'validation-error', 500: 'internal-error', 503: 'service-unavailable',

@@ -15,15 +15,17 @@ import type { Money } from '../../src/domain/money';
 import type { EscalationLevel } from '../../src/domain/policy/schema';
 import { discountBasisPoints, settlementDecision } from '../../src/domain/settlement-terms';
 import { approvalRefusal, requiredApprover } from '../../src/domain/write-off-approval';
+import { dunningPlan } from '../../src/domain/dunning-schedule';
 import { activities, CollectionEffects } from './collection-effects';
+import { completePolicy } from './policy-snapshot';
 import { LIFECYCLE_V3 } from './patches';
 import {
   decideEscalationUpdate, decideSettlementUpdate, decideWriteOffUpdate, openDisputeUpdate, placeHoldUpdate, promiseToPayUpdate,
   proposeSettlementUpdate, recordPaymentUpdate, releaseHoldUpdate, reportBankruptcyUpdate, resolveDisputeUpdate, reversePaymentUpdate,
-  waiveChargesUpdate, writeOffDecisionSignal,
+  movePolicyUpdate, waiveChargesUpdate, writeOffDecisionSignal,
   type BankruptcyNotice, type DisputeInput, type DisputeResolution, type EscalationDecision, type HoldInput, type InvoiceState,
   type PaymentInput, type PaymentResult, type PromiseInput, type ReleaseInput, type ReversalInput, type SettlementAnswer,
-  type SettlementDecision, type SettlementOffer, type WaiverInput, type WriteOffDecision,
+  type PolicyMove, type SettlementDecision, type SettlementOffer, type WaiverInput, type WriteOffDecision,
 } from './definitions';
 
 /** A refusal names the field and the reason, like the API's problems. */
@@ -51,6 +53,28 @@ export class AccountHandlers extends CollectionEffects {
     setHandler(decideSettlementUpdate, (decision) => this.decideSettlement(decision), { validator: (decision) => this.checkSettlementDecision(decision) });
     setHandler(reversePaymentUpdate, (reversal) => this.reverse(reversal), { validator: (reversal) => this.checkReversal(reversal) });
     setHandler(reportBankruptcyUpdate, (notice) => this.reportBankruptcy(notice), { validator: (_notice) => this.checkOpen() });
+    setHandler(movePolicyUpdate, (move) => this.movePolicy(move), { validator: (_move) => this.checkOpen() });
+  }
+
+  // ── policy versions ───────────────────────────────────────────────────────
+
+  /**
+   * An operator moves the invoice to another policy version: from now on its steps, terms and
+   * rules are that version's. Steps of the new plan still ahead of today are what remains to do.
+   */
+  private async movePolicy(move: PolicyMove): Promise<InvoiceState> {
+    const from = this.policy;
+    if (from.policyId === move.policy.policyId && from.version === move.policy.version) return this.state();
+    this.s.movedToPolicy = move.policy;
+    this.policy = completePolicy(move.policy);
+    this.plan = dunningPlan(this.policy, this.input.customer);
+    const age = this.daysPastDue();
+    this.s.upcomingStepIds = this.plan.filter((step) => step.offsetDays > age).map((step) => step.id);
+    this.wakeups += 1;
+    await this.record(`policy/${move.policy.policyId}/v${move.policy.version}`, 'policy_moved',
+      `Moved from policy ${from.policyId} v${from.version} to ${move.policy.policyId} v${move.policy.version} by ${move.movedBy}${move.reason ? ` (${move.reason})` : ''}`,
+      { from: { policyId: from.policyId, version: from.version }, to: { policyId: move.policy.policyId, version: move.policy.version }, upcomingSteps: this.s.upcomingStepIds });
+    return this.state();
   }
 
   // ── payments ──────────────────────────────────────────────────────────────

@@ -49,21 +49,22 @@ function initialState(input: InvoiceCollectionInput): CarriedState {
     closedAt: null,
     settlementDiscountMinor: 0,
     continuedAsNew: 0,
+    movedToPolicy: null,
   };
 }
 
 export class CollectionState {
   protected readonly s: CarriedState;
-  protected readonly policy: CollectionsPolicy;
-  protected readonly plan: DunningStep[];
+  protected policy: CollectionsPolicy;
+  protected plan: DunningStep[];
   protected readonly workflowId = workflowInfo().workflowId;
   /** Bumped by every change that moves the next wake-up (a hold, a promise, a dispute …). */
   protected wakeups = 0;
 
   constructor(protected readonly input: InvoiceCollectionInput) {
-    this.policy = completePolicy(input.policy);
-    this.plan = dunningPlan(this.policy, input.customer);
     this.s = input.carried ? { ...initialState(input), ...input.carried, balance: withChargeFields(input.carried.balance) } : initialState(input);
+    this.policy = completePolicy(this.s.movedToPolicy ?? input.policy);
+    this.plan = dunningPlan(this.policy, input.customer);
   }
 
   protected get closed(): boolean {

@@ -179,6 +179,8 @@ export interface CarriedState {
   closedAt: string | null;
   settlementDiscountMinor: number;
   continuedAsNew: number;
+  /** The policy an operator moved the invoice to, replacing the snapshot it started with. */
+  movedToPolicy: CollectionsPolicy | null;
 }
 
 /** A payment to apply. `paymentId` makes it idempotent. */
@@ -286,6 +288,13 @@ export interface ReversalInput {
   reason: string;
 }
 
+/** An operator moves a running invoice to another policy version (the snapshot travels with it). */
+export interface PolicyMove {
+  policy: CollectionsPolicy;
+  movedBy: string;
+  reason?: string;
+}
+
 export interface BankruptcyNotice {
   reference: string;
   reportedBy: string;
@@ -314,6 +323,7 @@ export const proposeSettlementUpdate = defineUpdate<SettlementAnswer, [Settlemen
 export const decideSettlementUpdate = defineUpdate<SettlementAnswer, [SettlementDecision]>('decideSettlement');
 export const reversePaymentUpdate = defineUpdate<InvoiceState, [ReversalInput]>('reversePayment');
 export const reportBankruptcyUpdate = defineUpdate<InvoiceState, [BankruptcyNotice]>('reportBankruptcy');
+export const movePolicyUpdate = defineUpdate<InvoiceState, [PolicyMove]>('movePolicy');
 export const invoiceStateQuery = defineQuery<InvoiceState>('invoiceState');
 
 /** Search attributes that make the Web UI's list a collections worklist. */

@@ -18,7 +18,7 @@ import {
   bankruptcySchema, escalationDecisionSchema, openDisputeSchema, placeHoldSchema, promiseToPaySchema, releaseHoldSchema, resolveDisputeSchema,
   reversalSchema, settlementDecisionSchema, settlementOfferSchema, waiveChargesSchema,
 } from '../lifecycle-request-schemas';
-import { fromZod, notFound, ProblemError } from '../problem';
+import { fromWorkflowRefusal, fromZod, notFound, ProblemError } from '../problem';
 import { businessKey, writeOffDecisionSchema } from '../request-schemas';
 
 export interface LifecycleRouteDependencies {
@@ -61,14 +61,6 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, location: 'body' 
   return result.data;
 }
 
-/** The workflow's refusal "field: reason" becomes a 422 on that body field; a refusal about the invoice's state, a 409. */
-function fromRefusal(error: WorkflowUpdateFailedError): ProblemError {
-  const message = String(error.cause?.message ?? error.message);
-  const field = /^([a-zA-Z][\w.]*): (.+)$/.exec(message);
-  if (field) return new ProblemError(422, 'Invalid request', `body.${field[1]}: ${field[2]}`, [{ field: `body.${field[1]}`, reason: field[2] }]);
-  return new ProblemError(409, 'Not applicable now', message);
-}
-
 export function lifecycleRoutes(deps: LifecycleRouteDependencies): Router {
   const router = Router();
   for (const { path, body, update, args, created } of ACTIONS) {
@@ -81,7 +73,7 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): Router {
         const answer = await deps.client.workflow.getHandle(invoiceWorkflowId(invoiceId)).executeUpdate(update, { args: [args(request, ids) as never] });
         res.status(created ? 201 : 200).json(answer);
       } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) throw fromRefusal(error);
+        if (error instanceof WorkflowUpdateFailedError) throw fromWorkflowRefusal(error);
         if (error instanceof WorkflowNotFoundError) {
           throw new ProblemError(409, 'Invoice closed', `invoice ${invoiceId} is ${invoice.rows[0].status}; its collection has ended`);
         }

@@ -1,0 +1,65 @@
+/**
+ * Running invoices keep their policy snapshot until an operator moves them explicitly: one invoice,
+ * or every open invoice of an older version, through the API on the whole engine.
+ */
+import { addDays, isoDateOf } from '../../src/domain/calendar';
+import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
+import { eventually, startE2eStack, type E2eStack } from '../support/e2e-stack';
+
+let stack: E2eStack;
+
+beforeAll(async () => {
+  stack = await startE2eStack('policy-move-e2e');
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** The default policy as `moves`, with the 7-day reminder on `reminderDay`. */
+function document(reminderDay: number) {
+  const { version: _version, ...doc } = structuredClone(DEFAULT_POLICY);
+  return {
+    ...doc,
+    policyId: 'moves',
+    dunningSteps: doc.dunningSteps.map((step) => (step.id === 'reminder-7-days' ? { ...step, offsetDays: reminderDay } : step)),
+  };
+}
+
+const register = (invoiceId: string) => stack.call('POST', '/invoices', {
+  invoiceId, invoiceNumber: invoiceId, amount: { amountMinor: 80_000, currency: 'USD' }, dueDate: addDays(isoDateOf(Date.now()), -2), policyId: 'moves',
+  customer: { customerId: `C-${invoiceId}`, name: 'Fabrikam Ltd', segment: 'smb' },
+});
+
+test('an operator moves one running invoice, then every other one, to the new version', async () => {
+  expect((await stack.call('POST', '/policies', document(7))).status).toBe(201);
+  expect((await register('MV-1')).body.policy).toEqual({ policyId: 'moves', version: 1 });
+  expect((await register('MV-2')).body.policy).toEqual({ policyId: 'moves', version: 1 });
+  expect((await stack.call('POST', '/policies', document(4))).body.version).toBe(2);
+  const before = await eventually(() => stack.call('GET', '/invoices/MV-1'), (s) => /day 7$/.test(s.body?.nextAction?.description ?? ''));
+  expect(before.body.policy.version).toBe(1);
+
+  const unknownVersion = await stack.call('POST', '/invoices/MV-1/policy', { version: 9, movedBy: 'ops@example.com' });
+  expect(unknownVersion.status).toBe(422);
+  expect(unknownVersion.body.errors).toEqual([{ field: 'body.version', reason: 'policy "moves" has no version 9' }]);
+  expect((await stack.call('POST', '/invoices/NOPE/policy', { version: 2, movedBy: 'ops' })).status).toBe(404);
+
+  const moved = await stack.call('POST', '/invoices/MV-1/policy', { version: 2, movedBy: 'ops@example.com', reason: 'earlier reminder' });
+  expect(moved.status).toBe(200);
+  expect(moved.body.policy).toEqual({ policyId: 'moves', version: 2 });
+  const after = await eventually(() => stack.call('GET', '/invoices/MV-1'), (s) => /day 4$/.test(s.body?.nextAction?.description ?? ''));
+  expect(after.body.nextAction.description).toMatch(/day 4$/);
+  const row = await stack.db.pool.query('SELECT policy_version FROM invoices WHERE invoice_id = $1', ['MV-1']);
+  expect(row.rows).toEqual([{ policy_version: 2 }]);
+  const events = await stack.call('GET', '/invoices/MV-1/events');
+  expect(events.body.events.map((e: { type: string }) => e.type)).toContain('policy_moved');
+
+  const all = await stack.call('POST', '/policies/moves/versions/2/move-invoices', { movedBy: 'ops@example.com' });
+  expect(all.body).toEqual({ moved: ['MV-2'], failed: [] });
+  expect((await stack.call('GET', '/invoices/MV-2')).body.policy).toEqual({ policyId: 'moves', version: 2 });
+
+  const bad = await stack.call('POST', '/policies/moves/versions/2/move-invoices', { movedBy: '', invoiceIds: [] });
+  expect(bad.status).toBe(422);
+  expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.invoiceIds', 'body.movedBy']);
+  expect((await stack.call('POST', '/policies/moves/versions/7/move-invoices', { movedBy: 'ops' })).status).toBe(404);
+});
