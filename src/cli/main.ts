@@ -6,6 +6,7 @@
  *   migrate         apply database migrations and exit
  *   policy init [--aging-report r.csv] [--answers a.json] [--tone …] [--out p.json]   a policy from the consultant's questions
  *   policy validate|lint <file.json>   check a policy document (problems, then advice)
+ *   policy checklist|diagram <file.json> [--segment smb]   the follow-up checklist (Markdown) or flowchart (Mermaid)
  *   policy pack <file.json> --out pack.xlsx [--markdown pack.md]   the strategy pack for AR teams
  *   template list | template preview <name> [--tone firm] [--format text|html|json]
  */
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { loadDemo } from './demo';
-import { checkPolicyFile, initPolicy } from './policy-commands';
+import { checkPolicyFile, initPolicy, renderPolicyFile } from './policy-commands';
 import { runTemplateCommand } from './template-commands';
 import { TemplateLibrary } from '../notices/template-library';
 import { exportStrategyPack } from '../reports/strategy-pack-file';
@@ -155,6 +156,10 @@ async function main(): Promise<void> {
     process.exitCode = await packPolicy(argv.slice(2));
     return;
   }
+  if (argv[0] === 'policy' && (argv[1] === 'checklist' || argv[1] === 'diagram')) {
+    process.exitCode = renderPolicyFile(argv[1], argv.slice(2));
+    return;
+  }
   if (argv[0] === 'template') {
     process.exitCode = runTemplateCommand(argv.slice(1));
     return;
@@ -173,7 +178,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init, policy validate|lint|pack <file> or template list|preview`);
+      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init, policy validate|lint|checklist|diagram|pack <file> or template list|preview`);
   }
 }
 

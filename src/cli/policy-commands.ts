@@ -1,9 +1,12 @@
-/** `policy init`, `policy validate <file>` and `policy lint <file>`: write and check policy documents. */
+/** `policy init`, `policy validate|lint <file>` and `policy checklist|diagram <file>`: write, check and show policy documents. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { formatMoney, minorUnitDigits } from '../domain/money';
+import { policyChecklist } from '../domain/policy/policy-checklist';
+import { policyDiagram } from '../domain/policy/policy-diagram';
+import { SEGMENTS, segmentSchema, type CollectionsPolicy } from '../domain/policy/schema';
 import { TemplateLibrary } from '../notices/template-library';
 import { readAgingReport } from '../policies/aging-report';
 import { formatAgingSummary, summarizeAgingReport } from '../policies/aging-report-summary';
@@ -13,26 +16,45 @@ import { generatePolicy, policyAnswersSchema, type PolicyAnswers } from '../poli
 import { lintPolicy } from '../policies/policy-lint';
 import { validatePolicy } from '../policies/policy-validation';
 
-/** Prints every problem (exit 1) or every warning (exit 0) of the policy in `file`. */
-export function checkPolicyFile(file: string, mode: 'validate' | 'lint'): number {
+/** Reads and validates the policy in `file`; prints every problem and returns undefined when it is refused. */
+export function loadPolicyFile(file: string): CollectionsPolicy | undefined {
   let document: unknown;
   try {
     document = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     process.stderr.write(`${file}: not a readable JSON document (${error instanceof Error ? error.message : String(error)})\n`);
-    return 1;
+    return undefined;
   }
   const result = validatePolicy(document, new TemplateLibrary());
-  if (!result.ok) {
-    for (const problem of result.problems) process.stdout.write(`error  ${problem.path}: ${problem.reason}\n`);
-    process.stdout.write(`${file}: refused, ${result.problems.length} problem(s)\n`);
-    return 1;
-  }
-  const warnings = mode === 'lint' ? lintPolicy(result.policy) : [];
+  if (result.ok) return result.policy;
+  for (const problem of result.problems) process.stdout.write(`error  ${problem.path}: ${problem.reason}\n`);
+  process.stdout.write(`${file}: refused, ${result.problems.length} problem(s)\n`);
+  return undefined;
+}
+
+/** Prints every problem (exit 1) or every warning (exit 0) of the policy in `file`. */
+export function checkPolicyFile(file: string, mode: 'validate' | 'lint'): number {
+  const policy = loadPolicyFile(file);
+  if (!policy) return 1;
+  const warnings = mode === 'lint' ? lintPolicy(policy) : [];
   for (const warning of warnings) {
     process.stdout.write(`warn   ${warning.path} [${warning.rule}] step "${warning.stepId}": ${warning.message}\n       fix: ${warning.fix}\n`);
   }
-  process.stdout.write(`${file}: valid (${result.policy.policyId} v${result.policy.version})${mode === 'lint' ? `, ${warnings.length} warning(s)` : ''}\n`);
+  process.stdout.write(`${file}: valid (${policy.policyId} v${policy.version})${mode === 'lint' ? `, ${warnings.length} warning(s)` : ''}\n`);
+  return 0;
+}
+
+/** `policy checklist|diagram <file> [--segment smb]`: the follow-up checklist (Markdown) or flowchart (Mermaid). */
+export function renderPolicyFile(view: 'checklist' | 'diagram', args: string[]): number {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { segment: { type: 'string' } } });
+  const segment = values.segment === undefined ? undefined : segmentSchema.safeParse(values.segment);
+  if (!positionals[0] || (segment && !segment.success)) {
+    process.stderr.write(`usage: policy ${view} <policy.json> [--segment ${SEGMENTS.join('|')}]\n`);
+    return 1;
+  }
+  const policy = loadPolicyFile(positionals[0]);
+  if (!policy) return 1;
+  process.stdout.write((view === 'checklist' ? policyChecklist : policyDiagram)(policy, segment?.data));
   return 0;
 }
 
