@@ -20,7 +20,9 @@ function init(args: string[], input = '') {
 }
 
 const stepOffsets = (policy: CollectionsPolicy) => Object.fromEntries(policy.dunningSteps.map((step) => [step.id, step.offsetDays]));
-const emailTones = (policy: CollectionsPolicy) => policy.dunningSteps.flatMap((step) => (step.action === 'email' ? [step.tone] : []));
+/** The tones of the emails SMB accounts get (strategic and government accounts have steps of their own). */
+const emailTones = (policy: CollectionsPolicy) => policy.dunningSteps
+  .flatMap((step) => (step.action === 'email' && (step.appliesTo?.segments ?? ['smb']).includes('smb') ? [step.tone] : []));
 
 test('flags alone make a policy, without reading stdin', () => {
   const run = init([

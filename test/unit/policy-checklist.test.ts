@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
 import { policyChecklist } from '../../src/domain/policy/policy-checklist';
 import { collectionsPolicySchema, SEGMENTS, type CollectionsPolicy } from '../../src/domain/policy/schema';
+import { expectGolden } from './golden-file';
 
 /** The default policy with one step for government only and one for risky customers only. */
 const policy: CollectionsPolicy = collectionsPolicySchema.parse({
@@ -22,9 +21,17 @@ function section(markdown: string, segment: string): string[] {
   return lines.slice(start, end);
 }
 
-test('the default policy for smb matches the golden checklist', () => {
-  const golden = readFileSync(join(__dirname, 'golden', 'policy-checklist.smb.md'), 'utf8');
-  expect(policyChecklist(DEFAULT_POLICY, 'smb')).toBe(golden);
+test.each(['smb', 'strategic', 'government'] as const)('the default policy for %s matches the golden checklist', (segment) => {
+  expectGolden(`policy-checklist.${segment}.md`, policyChecklist(DEFAULT_POLICY, segment));
+});
+
+test('the default policy writes to strategic accounts in a neutral tone and gives government longer', () => {
+  const strategic = section(policyChecklist(DEFAULT_POLICY), 'strategic');
+  expect(strategic).toContain('- [ ] Day 30: neutral final notice email "final-notice"');
+  expect(strategic.filter((line) => line.includes('firm'))).toEqual([]);
+  const government = section(policyChecklist(DEFAULT_POLICY), 'government');
+  expect(government).toContain('- [ ] Day 45: neutral final notice email "final-notice"');
+  expect(government.filter((line) => /Day (1|7):|agency/.test(line))).toEqual([]);
 });
 
 test('without a segment there is one section per segment, in order, and one Triggers part', () => {

@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dunningPlan } from '../../src/domain/dunning-schedule';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
 import { policyDiagram } from '../../src/domain/policy/policy-diagram';
 import { collectionsPolicySchema, SEGMENTS, type CollectionsPolicy } from '../../src/domain/policy/schema';
+import { expectGolden } from './golden-file';
 
 const edgesOf = (diagram: string): string[] => diagram.split('\n').filter((line) => /-->|-\.->/.test(line)).map((line) => line.trim());
 const nodeLines = (diagram: string): string[] => diagram.split('\n').filter((line) => /^\s+\w+[[({]/.test(line));
 
-test('the default policy for smb matches the golden diagram', () => {
-  const golden = readFileSync(join(__dirname, 'golden', 'policy-diagram.smb.mmd'), 'utf8');
-  expect(policyDiagram(DEFAULT_POLICY, 'smb')).toBe(golden);
+test.each(['smb', 'strategic', 'government'] as const)('the default policy for %s matches the golden diagram', (segment) => {
+  expectGolden(`policy-diagram.${segment}.mmd`, policyDiagram(DEFAULT_POLICY, segment));
 });
 
 test('one edge per consecutive step pair, then the review edges, then a payment edge from every waiting node', () => {
@@ -52,8 +51,10 @@ test('labels are quoted and double quotes in them are escaped', () => {
 });
 
 test('node ids come from step ids with dashes turned into underscores', () => {
-  const ids = nodeLines(policyDiagram(DEFAULT_POLICY, 'smb')).map((line) => line.trim().match(/^\w+/)?.[0]);
-  expect(ids).toEqual([...DEFAULT_POLICY.dunningSteps.map((s) => `step_${s.id.replace(/-/g, '_')}`), 'review', 'paid', 'written_off']);
+  const ids = nodeLines(policyDiagram(DEFAULT_POLICY, 'government')).map((line) => line.trim().match(/^\w+/)?.[0]);
+  const plan = dunningPlan(DEFAULT_POLICY, { segment: 'government', riskTier: 'green' });
+  expect(ids).toEqual([...plan.map((s) => `step_${s.id.replace(/-/g, '_')}`), 'review', 'paid', 'written_off']);
+  expect(ids).toContain('step_final_notice_government');
   for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9_]*$/);
 });
 
@@ -76,10 +77,12 @@ test('segment and risk-tier limits: steps of other segments are left out, risk t
 test('without a segment, one subgraph per segment with prefixed ids and shared terminals', () => {
   const diagram = policyDiagram(DEFAULT_POLICY);
   expect(diagram.split('\n').filter((line) => line.includes('subgraph'))).toEqual(SEGMENTS.map((s) => `  subgraph ${s}["Segment: ${s}"]`));
-  expect(diagram).toContain('    government_step_final_notice[');
+  expect(diagram).toContain('    government_step_final_notice_government[');
+  expect(diagram).toContain('    strategic_step_final_notice_strategic[');
   expect(diagram).toContain('  smb_review -->|"approved"| written_off');
   expect(diagram.match(/^ {2}paid\(/gm)).toHaveLength(1);
-  expect(edgesOf(diagram)).toHaveLength(SEGMENTS.length * 23);
+  // Ten steps in four segments (23 edges each), seven for government: 6 between steps, 1 to the review, 2 from it, 8 to payment.
+  expect(edgesOf(diagram)).toHaveLength(4 * 23 + 17);
 });
 
 test('is deterministic', () => {

@@ -1,25 +1,42 @@
 import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
-import { collectionsPolicySchema, type CollectionsPolicy } from '../../src/domain/policy/schema';
+import { dunningPlan } from '../../src/domain/dunning-schedule';
+import { collectionsPolicySchema, SEGMENTS, type CollectionsPolicy, type Segment } from '../../src/domain/policy/schema';
 import { lintPolicy } from '../../src/policies/policy-lint';
 
-/** The default policy with its strategic-facing firm steps limited to other segments, then edited. */
+/** The default policy, edited. */
 function policyWith(edit: (doc: any) => void = () => undefined): CollectionsPolicy {
   const doc: any = structuredClone(DEFAULT_POLICY);
-  for (const step of doc.dunningSteps) {
-    if (step.tone === 'firm') step.appliesTo = { segments: ['enterprise', 'smb', 'government', 'international'] };
-  }
   edit(doc);
   return collectionsPolicySchema.parse(doc);
 }
 
+/** A step of an editable copy, by id. */
+const stepOf = (doc: any, id: string) => doc.dunningSteps.find((step: any) => step.id === id);
+
+/** The default policy with only one segment's steps, each limited to that segment. */
+function segmentOnly(segment: Segment): CollectionsPolicy {
+  const steps = dunningPlan(DEFAULT_POLICY, { segment, riskTier: 'green' });
+  return policyWith((doc) => {
+    doc.dunningSteps = structuredClone(steps).map((step: any) => ({ ...step, appliesTo: { segments: [segment] } }));
+  });
+}
+
 const rulesOf = (policy: CollectionsPolicy) => lintPolicy(policy).map((w) => `${w.rule}:${w.stepId}`);
 
-test('a well-built policy has no warnings', () => {
-  expect(lintPolicy(policyWith())).toEqual([]);
+test('the default policy has no warnings', () => {
+  expect(lintPolicy(DEFAULT_POLICY)).toEqual([]);
 });
 
-test('the playbook default is warned about firm emails to strategic accounts', () => {
-  expect(rulesOf(DEFAULT_POLICY)).toEqual(['firm-tone-to-strategic:reminder-15-days', 'firm-tone-to-strategic:final-notice']);
+test.each(SEGMENTS)('the default schedule for %s accounts, taken alone, has no warnings', (segment) => {
+  // Rules that look across steps (contact gaps, a final notice before legal) judged on one segment's steps only.
+  expect(lintPolicy(segmentOnly(segment))).toEqual([]);
+});
+
+test('a firm email that reaches strategic accounts is warned about', () => {
+  const firm = policyWith((doc) => { stepOf(doc, 'final-notice-strategic').tone = 'firm'; });
+  expect(lintPolicy(firm)).toEqual([expect.objectContaining({ rule: 'firm-tone-to-strategic', stepId: 'final-notice-strategic', path: 'dunningSteps.11.tone' })]);
+  expect(rulesOf(policyWith((doc) => { delete stepOf(doc, 'reminder-7-days').appliesTo; stepOf(doc, 'reminder-7-days').tone = 'firm'; })))
+    .toEqual(['firm-tone-to-strategic:reminder-7-days']);
 });
 
 test('legal before 60 days and an agency before 90 are over-escalation', () => {
@@ -31,8 +48,7 @@ test('legal before 60 days and an agency before 90 are over-escalation', () => {
 });
 
 test('a friendly final notice does not read as final', () => {
-  expect(rulesOf(policyWith((doc) => { doc.dunningSteps[4].tone = 'friendly'; delete doc.dunningSteps[4].appliesTo; })))
-    .toEqual(['friendly-final-notice:final-notice']);
+  expect(rulesOf(policyWith((doc) => { doc.dunningSteps[4].tone = 'friendly'; }))).toEqual(['friendly-final-notice:final-notice']);
 });
 
 test('emails closer than three days to the same customers harass; different segments do not clash', () => {
@@ -46,8 +62,11 @@ test('emails closer than three days to the same customers harass; different segm
 });
 
 test('legal or agency escalation with no final notice before it', () => {
-  const policy = policyWith((doc) => { doc.dunningSteps[4].finalNotice = false; });
+  const policy = policyWith((doc) => { stepOf(doc, 'final-notice').finalNotice = false; stepOf(doc, 'final-notice-strategic').finalNotice = false; });
   expect(rulesOf(policy)).toEqual(['escalation-without-final-notice:escalate-legal', 'escalation-without-final-notice:escalate-agency']);
+  // Government's legal step has its own final notice.
+  expect(rulesOf(policyWith((doc) => { stepOf(doc, 'final-notice-government').finalNotice = false; })))
+    .toEqual(['escalation-without-final-notice:escalate-legal-government']);
 });
 
 test('interest above the statutory maximum', () => {

@@ -1,6 +1,7 @@
 import { STANDARD_AGING_BUCKETS } from '../../src/domain/aging';
+import { dunningPlan } from '../../src/domain/dunning-schedule';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
-import { collectionsPolicySchema, parsePolicy, type CollectionsPolicyInput, type PolicyProblem } from '../../src/domain/policy/schema';
+import { collectionsPolicySchema, parsePolicy, type CollectionsPolicyInput, type PolicyProblem, type Segment } from '../../src/domain/policy/schema';
 
 /** A plain copy of the default policy, changed by `edit`, as a document a person might submit. */
 function policyWith(edit: (doc: any) => void): unknown {
@@ -16,15 +17,47 @@ function problemsOf(document: unknown): PolicyProblem[] {
 }
 
 describe('DEFAULT_POLICY', () => {
+  const plan = (segment: Segment) => dunningPlan(DEFAULT_POLICY, { segment, riskTier: 'green' });
+  const days = (segment: Segment) => plan(segment).map((step) => `${step.offsetDays} ${step.id}${step.action === 'email' ? ` ${step.tone}` : ''}`);
+
   test('validates against the schema', () => {
     expect(parsePolicy(DEFAULT_POLICY)).toEqual({ ok: true, policy: DEFAULT_POLICY });
   });
 
-  test('has the playbook steps, standard buckets and a 180-day review', () => {
-    expect(DEFAULT_POLICY.dunningSteps.map((s) => s.offsetDays)).toEqual([-3, 1, 7, 15, 30, 35, 45, 60, 90, 120]);
-    expect(DEFAULT_POLICY.dunningSteps.filter((s) => s.action === 'email' && s.finalNotice).map((s) => s.id)).toEqual(['final-notice']);
+  test('has the playbook steps first and in place, standard buckets and a 180-day review', () => {
+    // Workflows, their tests and recorded histories know these ids, days and positions.
+    expect(DEFAULT_POLICY.dunningSteps.slice(0, 10).map((s) => [s.id, s.offsetDays])).toEqual([
+      ['reminder-upcoming', -3], ['reminder-1-day', 1], ['reminder-7-days', 7], ['reminder-15-days', 15], ['final-notice', 30],
+      ['collector-call', 35], ['escalate-sales', 45], ['escalate-management', 60], ['escalate-legal', 90], ['escalate-agency', 120],
+    ]);
+    expect(DEFAULT_POLICY.dunningSteps.filter((s) => s.action === 'email' && s.finalNotice).map((s) => s.id))
+      .toEqual(['final-notice', 'final-notice-strategic', 'final-notice-government']);
     expect(DEFAULT_POLICY.agingBuckets).toEqual(STANDARD_AGING_BUCKETS);
     expect(DEFAULT_POLICY.writeOff).toMatchObject({ reviewAfterDays: 180, reReviewAfterDays: 90, recoverAfterWriteOff: true });
+  });
+
+  test.each(['smb', 'enterprise', 'international'] as const)('%s accounts get the playbook schedule, firm from day 15', (segment) => {
+    expect(days(segment)).toEqual([
+      '-3 reminder-upcoming friendly', '1 reminder-1-day friendly', '7 reminder-7-days neutral', '15 reminder-15-days firm',
+      '30 final-notice firm', '35 collector-call', '45 escalate-sales', '60 escalate-management', '90 escalate-legal', '120 escalate-agency',
+    ]);
+  });
+
+  test('strategic accounts get the same rhythm, never a firm email, and keep their escalations', () => {
+    expect(days('strategic')).toEqual([
+      '-3 reminder-upcoming friendly', '1 reminder-1-day friendly', '7 reminder-7-days neutral', '15 reminder-15-days-strategic neutral',
+      '30 final-notice-strategic neutral', '35 collector-call', '45 escalate-sales', '60 escalate-management', '90 escalate-legal', '120 escalate-agency',
+    ]);
+    expect(plan('strategic').find((step) => step.id === 'final-notice-strategic')).toMatchObject({ template: 'final-notice', finalNotice: true });
+  });
+
+  test('government accounts get a longer schedule on statutory timelines, without nudges or an agency', () => {
+    expect(days('government')).toEqual([
+      '-3 reminder-upcoming friendly', '15 reminder-15-days-government neutral', '30 reminder-30-days-government neutral',
+      '45 final-notice-government neutral', '50 collector-call-government', '75 escalate-management-government', '120 escalate-legal-government',
+    ]);
+    expect(plan('government').find((step) => step.id === 'final-notice-government')).toMatchObject({ template: 'final-notice', finalNotice: true });
+    expect(plan('government').some((step) => step.action === 'escalate' && step.level === 'agency')).toBe(false);
   });
 });
 

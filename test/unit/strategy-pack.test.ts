@@ -40,7 +40,7 @@ test('the plan places each step of each segment in the aging bucket of its day',
 test('email scripts carry each step subject and text rendered for its day', () => {
   const subjects = column('Email scripts', 'Subject');
   expect(subjects).toContain('FINAL NOTICE — overdue invoice #2026-1042');
-  expect(subjects.length).toBe(5 * 5); // five email steps for each of the five segments
+  expect(subjects.length).toBe(4 * 5 + 4); // five email steps for each segment but government, which gets four
   const texts = column('Email scripts', 'Text (sample data)') as string[];
   expect(texts.find((text) => text.includes('is now 7 days past due'))).toBeDefined();
 });
@@ -48,7 +48,7 @@ test('email scripts carry each step subject and text rendered for its day', () =
 test('call scripts are listed per bucket with the step that opens them', () => {
   const rows = (sheet('Call scripts').getSheetValues().slice(2) as unknown[][]).map((row) => row.slice(1, 5));
   expect(rows).toEqual([
-    ['call-30-days', '31-60 days', '31-60', 'collector-call (day 35)'],
+    ['call-30-days', '31-60 days', '31-60', 'collector-call (day 35), collector-call-government (day 50)'],
     ['call-60-days', '61-90 days', '61-90', 'on demand'],
     ['call-90-days', '91-120 days', '91-120', 'on demand'],
     ['call-120-days', 'more than 120 days', '120+', 'on demand'],
