@@ -69,11 +69,12 @@ const contactGapTooShort: Rule = (policy) => {
 
 const escalationWithoutFinalNotice: Rule = (policy) => policy.dunningSteps.flatMap((step) => {
   if (step.action !== 'escalate' || (step.level !== 'legal' && step.level !== 'agency')) return [];
-  const warned = policy.dunningSteps.some((other) => other.action === 'email' && other.finalNotice && other.offsetDays < step.offsetDays
-    && overlaps(segmentsOf(other), segmentsOf(step)));
-  return warned ? [] : [{
+  // Each segment the escalation reaches must have had its own final notice before it.
+  const unwarned = segmentsOf(step).filter((segment) => !policy.dunningSteps.some((other) => other.action === 'email' && other.finalNotice
+    && other.offsetDays < step.offsetDays && segmentsOf(other).includes(segment)));
+  return unwarned.length === 0 ? [] : [{
     rule: 'escalation-without-final-notice', stepId: step.id, path: stepPath(policy, step, 'level'),
-    message: `${step.level} escalation with no final notice before it`,
+    message: `${step.level} escalation with no final notice before it for ${unwarned.join(', ')} accounts`,
     fix: 'add a final notice (finalNotice: true) at least 10 days before this step',
   }];
 });

@@ -67,6 +67,10 @@ test('legal or agency escalation with no final notice before it', () => {
   // Government's legal step has its own final notice.
   expect(rulesOf(policyWith((doc) => { stepOf(doc, 'final-notice-government').finalNotice = false; })))
     .toEqual(['escalation-without-final-notice:escalate-legal-government']);
+  // Only strategic accounts lose their final notice: the shared legal and agency steps warn for them alone.
+  const strategicOnly = lintPolicy(policyWith((doc) => { stepOf(doc, 'final-notice-strategic').finalNotice = false; }));
+  expect(strategicOnly.map((w) => `${w.rule}:${w.stepId}`)).toEqual(['escalation-without-final-notice:escalate-legal', 'escalation-without-final-notice:escalate-agency']);
+  expect(strategicOnly[0].message).toBe('legal escalation with no final notice before it for strategic accounts');
 });
 
 test('interest above the statutory maximum', () => {
