@@ -3,7 +3,7 @@
  * reason; anything unexpected is a 500 without internals.
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { ZodError } from 'zod';
+import { ZodError, type output, type ZodType } from 'zod';
 import type { Logger } from '../logger';
 
 /** One failing field. */
@@ -51,6 +51,13 @@ export function fromWorkflowRefusal(error: Error & { cause?: Error }): ProblemEr
   const field = /^([a-zA-Z][\w.]*): (.+)$/.exec(message);
   if (field) return new ProblemError(422, 'Invalid request', `body.${field[1]}: ${field[2]}`, [{ field: `body.${field[1]}`, reason: field[2] }]);
   return new ProblemError(409, 'Not applicable now', message);
+}
+
+/** Parses a request part with its schema, or throws the 422 naming every failing field. */
+export function parseRequest<S extends ZodType>(schema: S, value: unknown, location: 'body' | 'query' | 'path'): output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw fromZod(result.error, location);
+  return result.data;
 }
 
 const SLUGS: Record<number, string> = {

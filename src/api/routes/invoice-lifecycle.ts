@@ -18,7 +18,7 @@ import {
   bankruptcySchema, escalationDecisionSchema, openDisputeSchema, placeHoldSchema, promiseToPaySchema, releaseHoldSchema, resolveDisputeSchema,
   reversalSchema, settlementDecisionSchema, settlementOfferSchema, waiveChargesSchema,
 } from '../lifecycle-request-schemas';
-import { fromWorkflowRefusal, fromZod, notFound, ProblemError } from '../problem';
+import { fromWorkflowRefusal, notFound, parseRequest, ProblemError } from '../problem';
 import { businessKey, writeOffDecisionSchema } from '../request-schemas';
 
 export interface LifecycleRouteDependencies {
@@ -55,18 +55,12 @@ const ACTIONS: Action[] = [
 
 const pathIds = z.record(z.string(), businessKey);
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, location: 'body' | 'path'): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw fromZod(result.error, location);
-  return result.data;
-}
-
 export function lifecycleRoutes(deps: LifecycleRouteDependencies): Router {
   const router = Router();
   for (const { path, body, update, args, created } of ACTIONS) {
     router.post(`/invoices/:invoiceId${path}`, async (req: Request, res) => {
-      const { invoiceId, ...ids } = parse(pathIds, req.params, 'path');
-      const request = parse(body, req.body, 'body') as Record<string, unknown>;
+      const { invoiceId, ...ids } = parseRequest(pathIds, req.params, 'path');
+      const request = parseRequest(body, req.body, 'body') as Record<string, unknown>;
       const invoice = await deps.db.query<{ status: string }>('SELECT status FROM invoices WHERE invoice_id = $1', [invoiceId]);
       if (invoice.rowCount === 0) throw notFound(`invoice ${invoiceId}`);
       try {

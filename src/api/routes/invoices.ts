@@ -7,7 +7,7 @@ import { readInvoice } from '../../invoices/invoice-view';
 import { recordPayment } from '../../invoices/payments';
 import { registerInvoice } from '../../invoices/registration';
 import { cancelInvoiceSignal, invoiceWorkflowId } from '../../../workflows/invoice-collection/definitions';
-import { fromZod, notFound, ProblemError } from '../problem';
+import { notFound, parseRequest, ProblemError } from '../problem';
 import { cancelInvoiceSchema, invoiceIdParams, recordPaymentSchema, registerInvoiceSchema } from '../request-schemas';
 
 export interface InvoiceRouteDependencies {
@@ -16,14 +16,8 @@ export interface InvoiceRouteDependencies {
   taskQueue: string;
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, location: 'body' | 'path'): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw fromZod(result.error, location);
-  return result.data;
-}
-
-const body = <S extends z.ZodType>(schema: S, req: Request) => parse(schema, req.body, 'body');
-const invoiceIdOf = (req: Request) => parse(invoiceIdParams, req.params, 'path').invoiceId;
+const body = <S extends z.ZodType>(schema: S, req: Request) => parseRequest(schema, req.body, 'body');
+const invoiceIdOf = (req: Request) => parseRequest(invoiceIdParams, req.params, 'path').invoiceId;
 
 export function invoiceRoutes(deps: InvoiceRouteDependencies): Router {
   const router = Router();

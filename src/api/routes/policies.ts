@@ -10,19 +10,13 @@ import { segmentSchema } from '../../domain/policy/schema';
 import { lintPolicy } from '../../policies/policy-lint';
 import { strategyPackDocument, strategyPackXlsx } from '../../reports/strategy-pack';
 import { validatePolicy } from '../../policies/policy-validation';
-import { fromZod, notFound, ProblemError } from '../problem';
+import { notFound, parseRequest, ProblemError } from '../problem';
 
 const policyParams = z.object({ policyId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes').max(100) });
 const renderQuery = z.object({ segment: segmentSchema.optional(), version: z.coerce.number().int().positive().optional() }).strict();
 const versionParams = policyParams.extend({ version: z.coerce.number().int().positive() });
 const versionQuery = z.object({ version: z.coerce.number().int().positive().optional() }).strict();
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-function params<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw fromZod(result.error, 'path');
-  return result.data;
-}
 
 /** Refuses a policy with every failing field path and reason, before anything is stored. */
 function validated(document: unknown, templates: TemplateLibrary) {
@@ -61,14 +55,14 @@ export function policyRoutes(db: Pool, templates: TemplateLibrary): Router {
   });
 
   router.get('/policies/:policyId', async (req, res) => {
-    const { policyId } = params(policyParams, req.params);
+    const { policyId } = parseRequest(policyParams, req.params, 'path');
     const versions = await policyVersions(db, policyId);
     if (versions.length === 0) throw notFound(`policy ${policyId}`);
     res.json({ policy: await latestPolicy(db, policyId), versions });
   });
 
   router.get('/policies/:policyId/versions/:version', async (req, res) => {
-    const { policyId, version } = params(versionParams, req.params);
+    const { policyId, version } = parseRequest(versionParams, req.params, 'path');
     const versions = await policyVersions(db, policyId);
     if (!versions.some((v) => v.version === version)) throw notFound(`policy ${policyId} version ${version}`);
     res.json(await policyVersion(db, policyId, version));
@@ -80,12 +74,11 @@ export function policyRoutes(db: Pool, templates: TemplateLibrary): Router {
     ['diagram', policyDiagram, 'text/vnd.mermaid'],
   ] as const) {
     router.get(`/policies/:policyId/${view}`, async (req, res) => {
-      const { policyId } = params(policyParams, req.params);
-      const query = renderQuery.safeParse(req.query);
-      if (!query.success) throw fromZod(query.error, 'query');
+      const { policyId } = parseRequest(policyParams, req.params, 'path');
+      const query = parseRequest(renderQuery, req.query, 'query');
       if ((await policyVersions(db, policyId)).length === 0) throw notFound(`policy ${policyId}`);
-      const policy = query.data.version ? await policyVersion(db, policyId, query.data.version) : await latestPolicy(db, policyId);
-      res.type(`${contentType}; charset=utf-8`).send(render(policy, query.data.segment));
+      const policy = query.version ? await policyVersion(db, policyId, query.version) : await latestPolicy(db, policyId);
+      res.type(`${contentType}; charset=utf-8`).send(render(policy, query.segment));
     });
   }
 
@@ -104,12 +97,11 @@ export function policyRoutes(db: Pool, templates: TemplateLibrary): Router {
 
 /** The stored policy version a pack is asked for (latest by default), and a file name for it. */
 async function packRequest(db: Pool, pathParams: unknown, queryParams: unknown) {
-  const { policyId } = params(policyParams, pathParams);
-  const query = versionQuery.safeParse(queryParams);
-  if (!query.success) throw fromZod(query.error, 'query');
+  const { policyId } = parseRequest(policyParams, pathParams, 'path');
+  const query = parseRequest(versionQuery, queryParams, 'query');
   const versions = await policyVersions(db, policyId);
   if (versions.length === 0) throw notFound(`policy ${policyId}`);
-  const version = query.data.version;
+  const version = query.version;
   if (version !== undefined && !versions.some((v) => v.version === version)) throw notFound(`policy ${policyId} version ${version}`);
   const policy = version ? await policyVersion(db, policyId, version) : await latestPolicy(db, policyId);
   return { policy, file: `strategy-pack-${policyId}-v${policy.version}` };

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { moveInvoicesToVersion, moveInvoiceToPolicy, type PolicyMoveDependencies } from '../../invoices/policy-move';
-import { fromZod } from '../problem';
+import { parseRequest } from '../problem';
 import { businessKey, text } from '../request-schemas';
 
 const policyId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a policy id: lower-case letters, digits and dashes').max(100);
@@ -11,23 +11,17 @@ const version = z.number({ error: 'must be a number' }).int('must be a whole num
 const moveOneSchema = z.object({ policyId: policyId.optional(), version, movedBy: text(200), reason: text(500).optional() }).strict();
 const moveAllSchema = z.object({ movedBy: text(200), reason: text(500).optional(), invoiceIds: z.array(businessKey).min(1).max(10_000).optional() }).strict();
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, location: 'body' | 'path'): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw fromZod(result.error, location);
-  return result.data;
-}
-
 export function policyMoveRoutes(deps: PolicyMoveDependencies): Router {
   const router = Router();
 
   router.post('/invoices/:invoiceId/policy', async (req, res) => {
-    const { invoiceId } = parse(z.object({ invoiceId: businessKey }), req.params, 'path');
-    res.json(await moveInvoiceToPolicy(deps, invoiceId, parse(moveOneSchema, req.body, 'body')));
+    const { invoiceId } = parseRequest(z.object({ invoiceId: businessKey }), req.params, 'path');
+    res.json(await moveInvoiceToPolicy(deps, invoiceId, parseRequest(moveOneSchema, req.body, 'body')));
   });
 
   router.post('/policies/:policyId/versions/:version/move-invoices', async (req, res) => {
-    const params = parse(z.object({ policyId, version: z.coerce.number().pipe(version) }), req.params, 'path');
-    res.json(await moveInvoicesToVersion(deps, params.policyId, params.version, parse(moveAllSchema, req.body, 'body')));
+    const params = parseRequest(z.object({ policyId, version: z.coerce.number().pipe(version) }), req.params, 'path');
+    res.json(await moveInvoicesToVersion(deps, params.policyId, params.version, parseRequest(moveAllSchema, req.body, 'body')));
   });
 
   return router;
