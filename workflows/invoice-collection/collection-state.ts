@@ -71,6 +71,13 @@ export class CollectionState {
     return CLOSED_STATUSES.includes(this.s.status);
   }
 
+  /** Ends collection with `status`; its time starts the chargeback or recovery window. */
+  protected closeAs(status: 'paid' | 'settled' | 'written_off' | 'cancelled'): void {
+    this.s.status = status;
+    this.s.closedAt = new Date().toISOString();
+    this.nextAction = null;
+  }
+
   protected daysPastDue(): number {
     return daysPastDue(this.input.invoice.dueDate, Date.now());
   }
