@@ -29,6 +29,11 @@ export function fieldProblem(field: string, reason: string): ProblemError {
   return new ProblemError(422, 'Invalid request', `${field}: ${reason}`, [{ field, reason }]);
 }
 
+/** A 409 for an invoice whose workflow has ended. */
+export function invoiceClosed(invoiceId: string, status: string): ProblemError {
+  return new ProblemError(409, 'Invoice closed', `invoice ${invoiceId} is ${status}; its collection has ended`);
+}
+
 export function notFound(what: string): ProblemError {
   return new ProblemError(404, 'Not found', `${what} does not exist`);
 }

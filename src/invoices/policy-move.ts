@@ -4,7 +4,7 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { fieldProblem, fromWorkflowRefusal, notFound, ProblemError } from '../api/problem';
+import { fieldProblem, fromWorkflowRefusal, invoiceClosed, notFound } from '../api/problem';
 import { PolicyNotFoundError, policyVersion } from '../policies/policy-store';
 import { invoiceWorkflowId, movePolicyUpdate, type InvoiceState } from '../../workflows/invoice-collection/definitions';
 
@@ -38,7 +38,7 @@ export async function moveInvoiceToPolicy(deps: PolicyMoveDependencies, invoiceI
       .executeUpdate(movePolicyUpdate, { args: [{ policy, movedBy: request.movedBy, reason: request.reason }] });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) throw fromWorkflowRefusal(error);
-    if (error instanceof WorkflowNotFoundError) throw new ProblemError(409, 'Invoice closed', `invoice ${invoiceId} is ${invoice.rows[0].status}; its collection has ended`);
+    if (error instanceof WorkflowNotFoundError) throw invoiceClosed(invoiceId, invoice.rows[0].status);
     throw error;
   }
   await deps.db.query('UPDATE invoices SET policy_id = $2, policy_version = $3, updated_at = now() WHERE invoice_id = $1', [invoiceId, policyId, request.version]);

@@ -18,7 +18,7 @@ import {
   bankruptcySchema, escalationDecisionSchema, openDisputeSchema, placeHoldSchema, promiseToPaySchema, releaseHoldSchema, resolveDisputeSchema,
   reversalSchema, settlementDecisionSchema, settlementOfferSchema, waiveChargesSchema,
 } from '../lifecycle-request-schemas';
-import { fromWorkflowRefusal, notFound, parseRequest, ProblemError } from '../problem';
+import { fromWorkflowRefusal, invoiceClosed, notFound, parseRequest } from '../problem';
 import { businessKey, writeOffDecisionSchema } from '../request-schemas';
 
 export interface LifecycleRouteDependencies {
@@ -69,7 +69,7 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): Router {
       } catch (error) {
         if (error instanceof WorkflowUpdateFailedError) throw fromWorkflowRefusal(error);
         if (error instanceof WorkflowNotFoundError) {
-          throw new ProblemError(409, 'Invoice closed', `invoice ${invoiceId} is ${invoice.rows[0].status}; its collection has ended`);
+          throw invoiceClosed(invoiceId, invoice.rows[0].status);
         }
         throw error;
       }

@@ -7,7 +7,7 @@ import { readInvoice } from '../../invoices/invoice-view';
 import { recordPayment } from '../../invoices/payments';
 import { registerInvoice } from '../../invoices/registration';
 import { cancelInvoiceSignal, invoiceWorkflowId } from '../../../workflows/invoice-collection/definitions';
-import { notFound, parseRequest, ProblemError } from '../problem';
+import { invoiceClosed, notFound, parseRequest } from '../problem';
 import { cancelInvoiceSchema, invoiceIdParams, recordPaymentSchema, registerInvoiceSchema } from '../request-schemas';
 
 export interface InvoiceRouteDependencies {
@@ -66,7 +66,7 @@ async function signalOpenInvoice(deps: InvoiceRouteDependencies, invoiceId: stri
     await act(deps.client.workflow.getHandle(invoiceWorkflowId(invoiceId)));
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) {
-      throw new ProblemError(409, 'Invoice closed', `invoice ${invoiceId} is ${invoice.rows[0].status}; its collection has ended`);
+      throw invoiceClosed(invoiceId, invoice.rows[0].status);
     }
     throw error;
   }
