@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { ZodError, type output, type ZodType } from 'zod';
 import type { Logger } from '../logger';
+import { fieldRefusalOf } from '../../workflows/invoice-collection/refusals';
 
 /** One failing field. */
 export interface FieldProblem {
@@ -50,12 +51,19 @@ export function fromZod(error: ZodError, location: 'body' | 'query' | 'path'): P
   return new ProblemError(422, 'Invalid request', errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors);
 }
 
-/** A workflow update's refusal "field: reason" becomes a 422 on that body field; a refusal about the invoice's state, a 409. */
-export function fromWorkflowRefusal(error: Error & { cause?: Error }): ProblemError {
-  const message = String(error.cause?.message ?? error.message);
-  const field = /^([a-zA-Z][\w.]*): (.+)$/.exec(message);
-  if (field) return new ProblemError(422, 'Invalid request', `body.${field[1]}: ${field[2]}`, [{ field: `body.${field[1]}`, reason: field[2] }]);
-  return new ProblemError(409, 'Not applicable now', message);
+/**
+ * A workflow's refusal: a field refusal becomes a 422 on that field, located in the path when the
+ * route took it from there (`pathFields`) and in the body otherwise; any other refusal is a 409.
+ */
+export function fromWorkflowRefusal(error: Error & { cause?: unknown }, pathFields: readonly string[] = []): ProblemError {
+  const refusal = fieldRefusalOf(error.cause);
+  if (refusal) {
+    const location = pathFields.includes(refusal.field.split('.')[0]) ? 'path' : 'body';
+    const field = `${location}.${refusal.field}`;
+    return new ProblemError(422, 'Invalid request', `${field}: ${refusal.reason}`, [{ field, reason: refusal.reason }]);
+  }
+  const cause = error.cause instanceof Error ? error.cause : error;
+  return new ProblemError(409, 'Not applicable now', cause.message);
 }
 
 /** Parses a request part with its schema, or throws the 422 naming every failing field. */

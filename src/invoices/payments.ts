@@ -2,7 +2,7 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { fieldProblem, notFound, ProblemError } from '../api/problem';
+import { fieldProblem, fromWorkflowRefusal, notFound, ProblemError } from '../api/problem';
 import type { RecordPaymentRequest } from '../api/request-schemas';
 import { invoiceWorkflowId, recordPaymentUpdate, type PaymentResult } from '../../workflows/invoice-collection/definitions';
 
@@ -47,9 +47,7 @@ export async function recordPayment(deps: PaymentDependencies, invoiceId: string
     // The workflow dedupes by payment id and says so (`duplicate: true`) on a repeat.
     return await handle.executeUpdate(recordPaymentUpdate, { args: [request] });
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      throw new ProblemError(409, 'Payment not applied', String(error.cause?.message ?? error.message));
-    }
+    if (error instanceof WorkflowUpdateFailedError) throw fromWorkflowRefusal(error);
     if (error instanceof WorkflowNotFoundError) return closedInvoiceAnswer(deps.db, invoiceId, request, invoice.rows[0]);
     throw error;
   }

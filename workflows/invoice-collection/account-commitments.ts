@@ -12,20 +12,17 @@ import type { Money } from '../../src/domain/money';
 import type { EscalationLevel } from '../../src/domain/policy/schema';
 import { activities, CollectionEffects } from './collection-effects';
 import { LIFECYCLE_V3 } from './patches';
+import { notApplicable, refuse } from './refusals';
 import type {
   DisputeInput, DisputeResolution, EscalationDecision, HoldInput, InvoiceState, PromiseInput, ReleaseInput,
 } from './definitions';
 
-/** A refusal names the field and the reason, like the API's problems. */
-export function refuse(field: string, reason: string): never {
-  throw new Error(`${field}: ${reason}`);
-}
 
 export class AccountCommitments extends CollectionEffects {
   // ── shared checks ─────────────────────────────────────────────────────────
 
   protected checkOpen(): void {
-    if (this.closed) throw new Error(`invoice is ${this.s.status}; nothing can change it`);
+    if (this.closed) notApplicable(`invoice is ${this.s.status}; nothing can change it`);
   }
 
   protected checkAmount(field: string, amount: Money): void {

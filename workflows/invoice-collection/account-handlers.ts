@@ -11,7 +11,7 @@ import { dunningPlan } from '../../src/domain/dunning-schedule';
 import { applyPayment, reinstatePrincipal, reversePayment, settleWithDiscount, waiveCharges } from '../../src/domain/invoice-balance';
 import { discountBasisPoints, settlementDecision } from '../../src/domain/settlement-terms';
 import { approvalRefusal, requiredApprover } from '../../src/domain/write-off-approval';
-import { AccountCommitments, refuse } from './account-commitments';
+import { AccountCommitments } from './account-commitments';
 import { activities } from './collection-effects';
 import {
   decideEscalationUpdate, decideSettlementUpdate, decideWriteOffUpdate, movePolicyUpdate, openDisputeUpdate, placeHoldUpdate,
@@ -21,6 +21,7 @@ import {
   type SettlementAnswer, type SettlementDecision, type SettlementOffer, type WaiverInput, type WriteOffDecision,
 } from './definitions';
 import { LIFECYCLE_V3 } from './patches';
+import { notApplicable, refuse } from './refusals';
 import { completePolicy } from './policy-snapshot';
 
 export class AccountHandlers extends AccountCommitments {
@@ -76,7 +77,7 @@ export class AccountHandlers extends AccountCommitments {
       refuse('amount.amountMinor', 'the total paid on this invoice would exceed the largest amount the ledger can hold');
     }
     // Paid, settled and written-off invoices stay open for a while: a payment then is credit or a recovery.
-    if (this.s.status === 'cancelled') throw new Error('invoice is cancelled; payment not applied');
+    if (this.s.status === 'cancelled') notApplicable('invoice is cancelled; payment not applied');
   }
 
   /** Applies a payment once per payment id and answers with the new balance; after a write-off it is a recovery. */
@@ -120,7 +121,7 @@ export class AccountHandlers extends AccountCommitments {
   private checkReversal(reversal: ReversalInput): void {
     const payment = this.s.payments[reversal.paymentId];
     if (!payment) refuse('paymentId', `no payment ${reversal.paymentId} on this invoice`);
-    if (this.s.status === 'cancelled') throw new Error('invoice is cancelled; nothing to reverse');
+    if (this.s.status === 'cancelled') notApplicable('invoice is cancelled; nothing to reverse');
   }
 
   /** A chargeback or returned payment: what it paid is owed again, and a paid invoice reopens. */
@@ -271,7 +272,7 @@ export class AccountHandlers extends AccountCommitments {
   }
 
   private checkWriteOffDecision(decision: WriteOffDecision): void {
-    if (this.s.status !== 'write_off_review' || !this.s.reviewOpen) throw new Error(`invoice is ${this.s.status}, not in a write-off review`);
+    if (this.s.status !== 'write_off_review' || !this.s.reviewOpen) notApplicable(`invoice is ${this.s.status}, not in a write-off review`);
     if (!decision.approved) return;
     if (!decision.role) refuse('role', `an approval must name the approver's role (${this.policy.writeOff.approvalHierarchy.map((a) => a.role).join(', ')})`);
     const refusal = approvalRefusal(decision.role, this.s.balance.balanceMinor, this.s.balance.currency, this.policy.writeOff);

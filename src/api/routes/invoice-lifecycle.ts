@@ -67,7 +67,7 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): Router {
         const answer = await deps.client.workflow.getHandle(invoiceWorkflowId(invoiceId)).executeUpdate(update, { args: [args(request, ids) as never] });
         res.status(created ? 201 : 200).json(answer);
       } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) throw fromWorkflowRefusal(error);
+        if (error instanceof WorkflowUpdateFailedError) throw fromWorkflowRefusal(error, Object.keys(ids));
         if (error instanceof WorkflowNotFoundError) {
           throw invoiceClosed(invoiceId, invoice.rows[0].status);
         }
