@@ -9,13 +9,18 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { connectWorker } from '../temporal/connection';
 import { createCollectionsWorker } from '../temporal/worker';
+import { startRegistrationReconciler } from '../invoices/reconcile-registrations';
 import type { OpenDatabase, OpenTemporal } from './infrastructure';
 
 export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Starts a worker polling the task queue; email goes to Resend, or to the outbox without an API key. */
+/**
+ * Starts a worker polling the task queue; email goes to Resend, or to the outbox without an API key.
+ * Beside it runs registration reconciliation: at start and then periodically, invoices saved without
+ * a workflow (the registering process died in between) get theirs.
+ */
 export async function startWorkerRole(config: Config, log: Logger, database: OpenDatabase, temporal: OpenTemporal): Promise<RunningWorker> {
   const { resendApiKey, resendBaseUrl } = config.mail;
   if (!resendApiKey) log.warn('RESEND_API_KEY is not set: notices are written to the outbox table, not emailed');
@@ -32,8 +37,10 @@ export async function startWorkerRole(config: Config, log: Logger, database: Ope
     connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities,
   });
   const running = worker.run();
+  const reconciler = startRegistrationReconciler({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue, log });
   return {
     async stop() {
+      await reconciler.stop();
       worker.shutdown();
       await running;
       await connection.close();
@@ -57,6 +64,10 @@ export async function startApiRole(config: Config, log: Logger, database: OpenDa
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
     url: `http://localhost:${actualPort}`,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      // Idle keep-alive connections would hold the close open for seconds.
+      server.closeIdleConnections();
+    }),
   };
 }

@@ -25,8 +25,9 @@ export interface RegistrationDependencies {
 }
 
 /**
- * Saves the invoice and starts its workflow. If the start failed after the save (Temporal down),
- * repeating the request starts it then, under the policy version saved the first time.
+ * Saves the invoice and starts its workflow. If the start failed after the save (Temporal down, the
+ * process killed), repeating the request starts it then, under the policy version saved the first
+ * time; without a repeat, the worker's reconciliation starts it (reconcile-registrations.ts).
  */
 export async function registerInvoice(deps: RegistrationDependencies, request: RegisterInvoiceRequest): Promise<RegistrationResult> {
   const policy = await latestPolicy(deps.db, request.policyId ?? DEFAULT_POLICY_ID).catch((error: unknown) => {
