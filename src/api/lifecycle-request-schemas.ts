@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { DISPUTE_CATEGORIES } from '../domain/policy/account-handling';
 import { escalationLevelSchema } from '../domain/policy/schema';
-import { businessKey, isoDate, moneySchema, text } from './request-schemas';
+import { businessKey, isoDate, moneySchema, singleLine, text } from './request-schemas';
 
-const person = text(200);
+/** Who took or decided something: one line, as it may appear in a letter. */
+const person = singleLine(200);
 
 export const openDisputeSchema = z.object({
   disputeId: businessKey,
@@ -28,12 +29,17 @@ export const promiseToPaySchema = z.object({
   takenBy: person.optional(),
 }).strict();
 
+export const HOLD_KINDS = ['vip', 'legal', 'seasonal'] as const;
+
 export const placeHoldSchema = z.object({
   holdId: businessKey,
-  kind: z.enum(['vip', 'legal', 'seasonal'], { error: 'must be "vip", "legal" or "seasonal"' }),
+  kind: z.enum(HOLD_KINDS, { error: 'must be "vip", "legal" or "seasonal"' }),
   reason: text(500),
+  /** The last day of the hold; a seasonal hold must have one, the others may. */
   until: isoDate.optional(),
-}).strict();
+}).strict().refine((hold) => hold.kind !== 'seasonal' || hold.until !== undefined, {
+  path: ['until'], message: 'is required for a seasonal hold: the date it ends (YYYY-MM-DD)',
+});
 
 export const releaseHoldSchema = z.object({ releasedBy: person.optional() }).strict();
 
@@ -63,4 +69,4 @@ export const settlementDecisionSchema = z.object({
 
 export const reversalSchema = z.object({ reason: text(500) }).strict();
 
-export const bankruptcySchema = z.object({ reference: text(200), reportedBy: person }).strict();
+export const bankruptcySchema = z.object({ reference: singleLine(200), reportedBy: person }).strict();

@@ -2,9 +2,12 @@
  * The one place that turns errors into RFC 9457 problem+json: every 4xx names the field and the
  * reason; anything unexpected is a 500 without internals.
  */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { ZodError, type output, type ZodType } from 'zod';
+import { ConflictError, InvalidFieldError, InvoiceClosedError, NotFoundError } from '../invoices/invoice-errors';
 import type { Logger } from '../logger';
+import { PolicyNotFoundError } from '../policies/policy-store';
 import { fieldRefusalOf } from '../../workflows/invoice-collection/refusals';
 
 /** One failing field. */
@@ -94,8 +97,26 @@ export const notFoundRoute: RequestHandler = (req, res) => {
   sendProblem(res, new ProblemError(404, 'Not found', `no route for ${req.method} ${req.path}`), req.originalUrl);
 };
 
+/**
+ * The neutral errors of the invoice and policy modules, in HTTP terms. Their fields are paths in
+ * the request body; a workflow's refusal that reaches here unmapped is located in the body too.
+ */
+function fromDomainError(error: unknown): ProblemError | undefined {
+  if (error instanceof NotFoundError) return notFound(error.what);
+  if (error instanceof PolicyNotFoundError) return new ProblemError(404, 'Not found', error.message);
+  if (error instanceof InvalidFieldError) return fieldProblem(`body.${error.field}`, error.reason);
+  if (error instanceof InvoiceClosedError) return invoiceClosed(error.invoiceId, error.status);
+  if (error instanceof ConflictError) {
+    const errors = error.field ? [{ field: `body.${error.field.field}`, reason: error.field.reason }] : [];
+    return new ProblemError(409, error.title, error.message, errors);
+  }
+  if (error instanceof WorkflowUpdateFailedError) return fromWorkflowRefusal(error);
+  return undefined;
+}
+
 /** Errors from body parsing carry `type` and `status`; map the ones a client can cause. */
-function fromBodyParser(error: { type?: string; status?: number; message?: string }): ProblemError | undefined {
+function fromBodyParser(error: { type?: string; status?: number; message?: string } | null | undefined): ProblemError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
   switch (error.type) {
     case 'entity.parse.failed':
       return new ProblemError(400, 'Malformed JSON', 'body: is not a JSON object', [{ field: 'body', reason: 'is not a JSON object (malformed, or a bare value)' }]);
@@ -115,12 +136,13 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const problem = error instanceof ProblemError ? error
       : error instanceof ZodError ? fromZod(error, 'body')
-        : fromBodyParser(error);
+        : fromDomainError(error) ?? fromBodyParser(error);
     if (problem) {
       sendProblem(res, problem, req.originalUrl);
       return;
     }
     log.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
-    sendProblem(res, new ProblemError(500, 'Internal error', 'the request failed; every operation is idempotent, so retrying it is safe'), req.originalUrl);
+    // Nothing here says whether a retry would help: an unexpected failure may well repeat.
+    sendProblem(res, new ProblemError(500, 'Internal error', 'the server could not complete the request; the failure has been logged'), req.originalUrl);
   };
 }

@@ -1,9 +1,9 @@
 /** Recording a payment: the workflow applies it once per payment id and answers with the new balance. */
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { fieldProblem, fromWorkflowRefusal, notFound, ProblemError } from '../api/problem';
 import type { RecordPaymentRequest } from '../api/request-schemas';
+import { ConflictError, InvalidFieldError, NotFoundError } from './invoice-errors';
 import { invoiceWorkflowId, recordPaymentUpdate, type PaymentResult } from '../../workflows/invoice-collection/definitions';
 
 export interface PaymentDependencies {
@@ -27,27 +27,25 @@ interface PaymentRow {
 /** Applies a payment and returns the new balance; a repeated payment id returns the same answer, applied once. */
 export async function recordPayment(deps: PaymentDependencies, invoiceId: string, request: RecordPaymentRequest): Promise<PaymentResult> {
   const invoice = await deps.db.query<InvoiceRow>('SELECT currency, status FROM invoices WHERE invoice_id = $1', [invoiceId]);
-  if (invoice.rowCount === 0) throw notFound(`invoice ${invoiceId}`);
+  if (invoice.rowCount === 0) throw new NotFoundError(`invoice ${invoiceId}`);
   if (invoice.rows[0].currency !== request.amount.currency) {
-    throw fieldProblem('body.amount.currency', `must be the invoice's currency ${invoice.rows[0].currency}`);
+    throw new InvalidFieldError('amount.currency', `must be the invoice's currency ${invoice.rows[0].currency}`);
   }
   const posted = await postedPayment(deps.db, request.paymentId);
   if (posted && posted.invoice_id !== invoiceId) {
-    throw new ProblemError(409, 'Conflict', `paymentId: payment ${request.paymentId} was already applied to another invoice`, [
-      { field: 'body.paymentId', reason: 'was already applied to another invoice' },
-    ]);
+    throw new ConflictError('Conflict', `paymentId: payment ${request.paymentId} was already applied to another invoice`,
+      { field: 'paymentId', reason: 'was already applied to another invoice' });
   }
   if (posted && posted.amount_minor !== request.amount.amountMinor) {
-    throw new ProblemError(409, 'Conflict', `paymentId: payment ${request.paymentId} was already recorded with a different amount`, [
-      { field: 'body.paymentId', reason: 'was already recorded with a different amount' },
-    ]);
+    throw new ConflictError('Conflict', `paymentId: payment ${request.paymentId} was already recorded with a different amount`,
+      { field: 'paymentId', reason: 'was already recorded with a different amount' });
   }
   const handle = deps.client.workflow.getHandle(invoiceWorkflowId(invoiceId));
   try {
-    // The workflow dedupes by payment id and says so (`duplicate: true`) on a repeat.
+    // The workflow dedupes by payment id and says so (`duplicate: true`) on a repeat; its refusal
+    // (a WorkflowUpdateFailedError carrying the typed failure) goes to the caller as it is.
     return await handle.executeUpdate(recordPaymentUpdate, { args: [request] });
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw fromWorkflowRefusal(error);
     if (error instanceof WorkflowNotFoundError) return closedInvoiceAnswer(deps.db, invoiceId, request, invoice.rows[0]);
     throw error;
   }
@@ -74,5 +72,5 @@ async function closedInvoiceAnswer(db: Pool, invoiceId: string, request: RecordP
       credit: { amountMinor: state.credit_minor, currency: invoice.currency },
     };
   }
-  throw new ProblemError(409, 'Payment not applied', `invoice ${invoiceId} is ${state.status}; the payment was not applied`);
+  throw new ConflictError('Payment not applied', `invoice ${invoiceId} is ${state.status}; the payment was not applied`);
 }

@@ -2,10 +2,10 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { RegisterInvoiceRequest } from '../api/request-schemas';
-import { fieldProblem, ProblemError } from '../api/problem';
 import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { latestPolicy, PolicyNotFoundError, policyVersion } from '../policies/policy-store';
 import { invoiceWorkflowId, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
+import { ConflictError, InvalidFieldError } from './invoice-errors';
 import { saveInvoice } from './invoice-store';
 import { startInvoiceCollection } from './start-collection';
 
@@ -31,7 +31,7 @@ export interface RegistrationDependencies {
  */
 export async function registerInvoice(deps: RegistrationDependencies, request: RegisterInvoiceRequest): Promise<RegistrationResult> {
   const policy = await latestPolicy(deps.db, request.policyId ?? DEFAULT_POLICY_ID).catch((error: unknown) => {
-    if (error instanceof PolicyNotFoundError) throw fieldProblem('body.policyId', `no policy "${request.policyId}" is stored`);
+    if (error instanceof PolicyNotFoundError) throw new InvalidFieldError('policyId', `no policy "${request.policyId}" is stored`);
     throw error;
   });
   const input: InvoiceCollectionInput = {
@@ -48,9 +48,8 @@ export async function registerInvoice(deps: RegistrationDependencies, request: R
   };
   const saved = await saveInvoice(deps.db, input);
   if (saved === 'conflict') {
-    throw new ProblemError(409, 'Conflict', `invoiceId: invoice ${request.invoiceId} is already registered with different details`, [
-      { field: 'body.invoiceId', reason: 'is already registered with a different number, amount, currency, dates or customer' },
-    ]);
+    throw new ConflictError('Conflict', `invoiceId: invoice ${request.invoiceId} is already registered with different details`,
+      { field: 'invoiceId', reason: 'is already registered with a different number, amount, currency, dates or customer' });
   }
   if (saved === 'existing') {
     const stored = await deps.db.query<{ policy_id: string; policy_version: number }>(

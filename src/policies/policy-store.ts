@@ -32,14 +32,17 @@ export async function policyVersion(db: Pool, policyId: string, version: number)
   return collectionsPolicySchema.parse(result.rows[0].document);
 }
 
-/** The outcome of saving a new version. */
+/** The outcome of saving a new version: stored, the same as the latest (nothing stored), or a stale edit. */
 export type SaveVersionOutcome =
-  | { saved: true; policy: CollectionsPolicy }
+  | { saved: true; created: true; policy: CollectionsPolicy }
+  | { saved: true; created: false; policy: CollectionsPolicy }
   | { saved: false; latestVersion: number };
 
 /**
- * Stores `policy` as the next version of its id. When the document names a version, it must be
- * that next version: an edit made against an older version is refused rather than silently winning.
+ * Stores `policy` as the next version of its id. A document identical to the latest version (its
+ * version number aside) stores nothing and answers that version, so a repeated save is harmless.
+ * Otherwise, when the document names a version, it must be the next one: an edit made against an
+ * older version is refused rather than silently winning.
  */
 export async function saveNextVersion(db: Pool, policy: Omit<CollectionsPolicy, 'version'> & { version?: number }): Promise<SaveVersionOutcome> {
   return inTransaction(db, async (client) => {
@@ -48,11 +51,24 @@ export async function saveNextVersion(db: Pool, policy: Omit<CollectionsPolicy, 
     const latest = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM policies WHERE policy_id = $1', [policy.policyId]);
     const latestVersion = latest.rows[0].version ?? 0;
     const next = latestVersion + 1;
+    if (latestVersion > 0) {
+      const current = await client.query<{ document: unknown }>('SELECT document FROM policies WHERE policy_id = $1 AND version = $2', [policy.policyId, latestVersion]);
+      const stored = collectionsPolicySchema.parse(current.rows[0].document);
+      const asLatest = collectionsPolicySchema.parse({ ...policy, version: latestVersion });
+      if (canonicalJson(stored) === canonicalJson(asLatest)) return { saved: true, created: false, policy: stored };
+    }
     if (policy.version !== undefined && policy.version !== next) return { saved: false, latestVersion };
     const stored = collectionsPolicySchema.parse({ ...policy, version: next });
     await client.query('INSERT INTO policies (policy_id, version, document) VALUES ($1, $2, $3)', [stored.policyId, next, JSON.stringify(stored)]);
-    return { saved: true, policy: stored };
+    return { saved: true, created: true, policy: stored };
   });
+}
+
+/** JSON with object keys sorted, so two documents compare by content whatever order jsonb kept. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (item && typeof item === 'object' && !Array.isArray(item)
+    ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : item));
 }
 
 /** Every version of a policy, newest first. */

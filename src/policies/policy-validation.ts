@@ -1,19 +1,55 @@
 /**
  * Full validation of a policy before anything runs: the schema, then every email step's template
  * and every call task's script, which must exist and read only variables the engine provides (a
- * typo fails here, not at day 30).
+ * typo fails here, not at day 30). A short document is completed from the default policy first.
  */
+import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { parsePolicy, type CollectionsPolicy, type DunningStep, type PolicyProblem } from '../domain/policy/schema';
 import type { TemplateLibrary } from '../notices/template-library';
 
 export type PolicyValidation = { ok: true; policy: CollectionsPolicy } | { ok: false; problems: PolicyProblem[] };
 
-/** Validates a policy document against the schema and the templates and call scripts on disk. */
+/** What a document must say itself; every other top-level section may be left to the default policy. */
+const OWN_FIELDS = new Set(['policyId', 'version', 'name']);
+
+/**
+ * A document with each top-level section it leaves out (aging buckets, dunning steps, write-off …)
+ * taken from the default policy. A section it gives replaces the default's whole; fields left out
+ * inside it take the schema's defaults.
+ */
+export function withDefaultSections(document: unknown): unknown {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
+  const given = document as Record<string, unknown>;
+  const completed: Record<string, unknown> = {};
+  for (const [section, value] of Object.entries(DEFAULT_POLICY)) {
+    if (!OWN_FIELDS.has(section) && given[section] === undefined) completed[section] = structuredClone(value);
+  }
+  return { ...completed, ...given };
+}
+
+/** Validates a policy document (completed from the default policy) against the schema and the templates and call scripts on disk. */
 export function validatePolicy(document: unknown, templates: TemplateLibrary): PolicyValidation {
-  const parsed = parsePolicy(document);
-  if (!parsed.ok) return parsed;
+  const unstorable = controlCharacterProblems(document, []);
+  const parsed = parsePolicy(withDefaultSections(document));
+  if (!parsed.ok) return { ok: false, problems: [...unstorable, ...parsed.problems] };
+  if (unstorable.length > 0) return { ok: false, problems: unstorable };
   const problems = parsed.policy.dunningSteps.flatMap((step, index) => stepProblems(step, `dunningSteps.${index}`, templates));
   return problems.length > 0 ? { ok: false, problems } : parsed;
+}
+
+// NUL cannot be stored in a jsonb document; the other control characters (tab and line breaks
+// aside) have no place in a policy and would reach the checklist and the strategy pack.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** Every string (value or key) of the document holding a control character, by path. */
+function controlCharacterProblems(value: unknown, at: (string | number)[]): PolicyProblem[] {
+  const here = at.join('.') || '(root)';
+  if (typeof value === 'string') return CONTROL.test(value) ? [{ path: here, reason: 'must not contain control characters' }] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => controlCharacterProblems(item, [...at, index]));
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => (CONTROL.test(key)
+    ? [{ path: here, reason: 'field names must not contain control characters' }]
+    : controlCharacterProblems(item, [...at, key])));
 }
 
 function stepProblems(step: DunningStep, at: string, templates: TemplateLibrary): PolicyProblem[] {

@@ -162,7 +162,7 @@ test('bad input gets a 4xx problem naming the field and the reason, and changes 
   expect(missing.body.errors).toEqual(expect.arrayContaining([{ field: 'body.invoiceId', reason: 'is required' }]));
   const nul = await call('POST', '/invoices', { ...registration('E2E-NUL', 3), invoiceNumber: 'A\u0000B' });
   expect(nul.status).toBe(422);
-  expect(nul.body.errors).toEqual([{ field: 'body.invoiceNumber', reason: 'must not contain control characters' }]);
+  expect(nul.body.errors).toEqual([{ field: 'body.invoiceNumber', reason: 'must be one line without control characters (no line breaks or tabs)' }]);
   const badId = await call('POST', '/invoices', registration('../etc', 3));
   expect(badId.body.errors[0].field).toBe('body.invoiceId');
 
@@ -172,6 +172,18 @@ test('bad input gets a 4xx problem naming the field and the reason, and changes 
   expect((await call('POST', '/invoices/NOPE/payments', { paymentId: 'x', amount: { amountMinor: 1, currency: 'USD' } })).status).toBe(404);
   expect((await call('GET', '/nowhere')).status).toBe(404);
   expect((await call('GET', '/tasks?limit=0')).status).toBe(422);
+});
+
+test('input that would be accepted but wrong is refused with the field: far-off payment dates, header injection, spoofed names', async () => {
+  for (const [receivedAt, reason] of [['2099-06-01T00:00:00Z', 'must not be in the future'], ['1970-01-01T00:00:00Z', 'must not be before 2000-01-01']]) {
+    const payment = await call('POST', '/invoices/E2E-ANY/payments', { paymentId: 'PAY-DATE', amount: { amountMinor: 1, currency: 'USD' }, receivedAt });
+    expect(payment).toMatchObject({ status: 422, body: { errors: [{ field: 'body.receivedAt', reason }] } });
+  }
+  const injected = await call('POST', '/invoices', { ...registration('E2E-CRLF', 3), invoiceNumber: '1001\r\nBcc: all@example.com' });
+  expect(injected.body.errors).toEqual([{ field: 'body.invoiceNumber', reason: 'must be one line without control characters (no line breaks or tabs)' }]);
+  const spoofed = await call('POST', '/invoices', { ...registration('E2E-BIDI', 3), customer: { customerId: 'C-BIDI', name: 'Invoice \u202egpj.exe' } });
+  expect(spoofed.body.errors).toEqual([{ field: 'body.customer.name', reason: expect.stringContaining('bidirectional') }]);
+  expect((await db.pool.query("SELECT 1 FROM invoices WHERE invoice_id IN ('E2E-CRLF', 'E2E-BIDI')")).rowCount).toBe(0);
 });
 
 test('health reports Postgres and Temporal', async () => {

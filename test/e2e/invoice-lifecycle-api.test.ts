@@ -49,7 +49,7 @@ test('a dispute on part of an invoice, refused mistakes, a credit memo, a promis
   expect(resolved.body).toMatchObject({ balance: usd(200_000), disputes: [{ status: 'resolved_for_customer', creditMemoMinor: 50_000 }] });
   const unknown = await stack.call('POST', '/invoices/LC-1/disputes/D-404/resolution', { inFavourOf: 'company', resolvedBy: 'x' });
   expect(unknown.status).toBe(422);
-  expect(unknown.body.errors[0].field).toBe('body.disputeId');
+  expect(unknown.body.errors[0].field).toBe('path.disputeId'); // the dispute id comes from the path
 
   const past = await stack.call('POST', '/invoices/LC-1/promises', { promiseId: 'P-1', amount: usd(100_000), promisedDate: addDays(today, -1) });
   expect(past.body.errors).toEqual([{ field: 'body.promisedDate', reason: 'must not be in the past' }]);
@@ -105,4 +105,9 @@ test('unknown invoices are 404 and malformed bodies are 422 with the field', asy
   const bad = await stack.call('POST', '/invoices/NOPE/holds', { holdId: 'H', kind: 'forever', reason: '' });
   expect(bad.status).toBe(422);
   expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.kind', 'body.reason']);
+});
+
+test('a seasonal hold needs its end date', async () => {
+  const endless = await stack.call('POST', '/invoices/NOPE/holds', { holdId: 'H-SEASON', kind: 'seasonal', reason: 'year-end close' });
+  expect(endless).toMatchObject({ status: 422, body: { errors: [{ field: 'body.until', reason: 'is required for a seasonal hold: the date it ends (YYYY-MM-DD)' }] } });
 });

@@ -164,3 +164,51 @@ test('templates can be listed and previewed with example data', async () => {
   expect((await call('GET', '/templates/nope/preview')).status).toBe(404);
   expect((await call('GET', '/templates/final-notice/preview?tone=rude')).status).toBe(422);
 });
+
+test('the checklist and the diagram of a version that is not stored are 404, like the strategy pack', async () => {
+  expect((await call('POST', '/policies', policyDocument('views'))).status).toBe(201);
+  for (const view of ['checklist', 'diagram', 'strategy-pack.md']) {
+    const missing = await call('GET', `/policies/views/${view}?version=99`);
+    expect(missing).toMatchObject({ status: 404, body: { detail: 'policy views version 99 does not exist' } });
+    expect((await fetch(`${baseUrl}/policies/views/${view}?version=1`)).status).toBe(200);
+    expect((await call('GET', `/policies/views/${view}?version=99999999999`)).status).toBe(422);
+  }
+});
+
+test('saving the same document again answers the existing version with 200 and stores nothing', async () => {
+  const first = await call('POST', '/policies', policyDocument('repeat'));
+  expect(first).toMatchObject({ status: 201, body: { version: 1 } });
+  const again = await call('POST', '/policies', policyDocument('repeat'));
+  expect(again).toMatchObject({ status: 200, body: { policyId: 'repeat', version: 1 } });
+  // Keys in another order and defaults spelled out are the same document.
+  const reordered = Object.fromEntries(Object.entries(policyDocument('repeat', (doc) => { doc.version = 1; })).reverse());
+  expect(await call('POST', '/policies', reordered)).toMatchObject({ status: 200, body: { version: 1 } });
+  const changed = await call('POST', '/policies', policyDocument('repeat', (doc) => { doc.writeOff.reviewAfterDays = 200; }));
+  expect(changed).toMatchObject({ status: 201, body: { version: 2 } });
+  expect((await call('GET', '/policies/repeat')).body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+});
+
+test('a short document is a complete policy: the sections it leaves out come from the default policy', async () => {
+  const saved = await call('POST', '/policies', { policyId: 'short', name: 'Short' });
+  expect(saved.status).toBe(201);
+  const { version: _version, policyId: _id, name: _name, ...defaults } = DEFAULT_POLICY;
+  expect(saved.body).toEqual({ ...defaults, policyId: 'short', name: 'Short', version: 1 });
+
+  const ownBuckets = await call('POST', '/policies/validate', { policyId: 'short', name: 'Short', writeOff: { reviewAfterDays: 240 } });
+  expect(ownBuckets.body.policy.writeOff).toMatchObject({ reviewAfterDays: 240, reReviewAfterDays: 90 });
+  expect(ownBuckets.body.policy.dunningSteps).toEqual(DEFAULT_POLICY.dunningSteps);
+  // A section given replaces the default's: the default steps after day 100 then fall after the review.
+  const early = await call('POST', '/policies/validate', { policyId: 'short', name: 'Short', writeOff: { reviewAfterDays: 100 } });
+  expect(early.status).toBe(422);
+  expect(early.body.errors).toContainEqual({ field: 'body.dunningSteps.9.offsetDays', reason: 'step runs on or after the write-off review (day 100)' });
+  expect((await call('POST', '/policies', { policyId: 'short' })).body.errors).toEqual([{ field: 'body.name', reason: expect.any(String) }]);
+});
+
+test('a policy string Postgres cannot store is refused with its path, not a 500', async () => {
+  const refused = await call('POST', '/policies', policyDocument('nul', (doc) => { doc.name = 'bad\u0000name'; doc.agingBuckets[1].label = '1-30\u0000'; }));
+  expect(refused.status).toBe(422);
+  expect(refused.body.errors).toEqual([
+    { field: 'body.name', reason: 'must not contain control characters' },
+    { field: 'body.agingBuckets.1.label', reason: 'must not contain control characters' },
+  ]);
+});

@@ -63,3 +63,12 @@ test('an operator moves one running invoice, then every other one, to the new ve
   expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.invoiceIds', 'body.movedBy']);
   expect((await stack.call('POST', '/policies/moves/versions/7/move-invoices', { movedBy: 'ops' })).status).toBe(404);
 });
+
+test('a version number beyond what Postgres stores is refused on both move routes, not a 500', async () => {
+  const one = await stack.call('POST', '/invoices/MV-1/policy', { version: 2_147_483_648, movedBy: 'ops@example.com' });
+  expect(one).toMatchObject({ status: 422, body: { errors: [{ field: 'body.version', reason: 'must be at most 2147483647' }] } });
+  expect((await stack.call('POST', '/invoices/MV-1/policy', { version: 1e300, movedBy: 'ops' })).status).toBe(422);
+  const all = await stack.call('POST', '/policies/moves/versions/99999999999/move-invoices', { movedBy: 'ops@example.com' });
+  expect(all).toMatchObject({ status: 422, body: { errors: [{ field: 'path.version', reason: 'must be at most 2147483647' }] } });
+  expect((await stack.call('POST', '/policies/moves/versions/2147483647/move-invoices', { movedBy: 'ops' })).status).toBe(404);
+});

@@ -11,11 +11,12 @@ import { lintPolicy } from '../../policies/policy-lint';
 import { strategyPackDocument, strategyPackXlsx } from '../../reports/strategy-pack';
 import { validatePolicy } from '../../policies/policy-validation';
 import { notFound, parseRequest, ProblemError } from '../problem';
+import { policyVersionParam } from '../request-schemas';
 
 const policyParams = z.object({ policyId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes').max(100) });
-const renderQuery = z.object({ segment: segmentSchema.optional(), version: z.coerce.number().int().positive().optional() }).strict();
-const versionParams = policyParams.extend({ version: z.coerce.number().int().positive() });
-const versionQuery = z.object({ version: z.coerce.number().int().positive().optional() }).strict();
+const renderQuery = z.object({ segment: segmentSchema.optional(), version: policyVersionParam.optional() }).strict();
+const versionParams = policyParams.extend({ version: policyVersionParam });
+const versionQuery = z.object({ version: policyVersionParam.optional() }).strict();
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Refuses a policy with every failing field path and reason, before anything is stored. */
@@ -51,7 +52,8 @@ export function policyRoutes(db: Pool, templates: TemplateLibrary): Router {
       throw new ProblemError(409, 'Version conflict', `version: ${expectedVersion} is not the next version of "${policy.policyId}"; the latest is ${outcome.latestVersion}`,
         [{ field: 'body.version', reason: `must be ${outcome.latestVersion + 1} (the latest is ${outcome.latestVersion}), or omitted` }]);
     }
-    res.status(201).location(`/v1/policies/${policy.policyId}/versions/${outcome.policy.version}`).json(outcome.policy);
+    // The same document as the latest version stores nothing: 200 with that version.
+    res.status(outcome.created ? 201 : 200).location(`/v1/policies/${policy.policyId}/versions/${outcome.policy.version}`).json(outcome.policy);
   });
 
   router.get('/policies/:policyId', async (req, res) => {
@@ -76,8 +78,7 @@ export function policyRoutes(db: Pool, templates: TemplateLibrary): Router {
     router.get(`/policies/:policyId/${view}`, async (req, res) => {
       const { policyId } = parseRequest(policyParams, req.params, 'path');
       const query = parseRequest(renderQuery, req.query, 'query');
-      if ((await policyVersions(db, policyId)).length === 0) throw notFound(`policy ${policyId}`);
-      const policy = query.version ? await policyVersion(db, policyId, query.version) : await latestPolicy(db, policyId);
+      const policy = await storedPolicy(db, policyId, query.version);
       res.type(`${contentType}; charset=utf-8`).send(render(policy, query.segment));
     });
   }
@@ -95,14 +96,18 @@ export function policyRoutes(db: Pool, templates: TemplateLibrary): Router {
   return router;
 }
 
+/** The stored version asked for (latest by default); a policy or version not stored is a 404. */
+async function storedPolicy(db: Pool, policyId: string, version?: number) {
+  const versions = await policyVersions(db, policyId);
+  if (versions.length === 0) throw notFound(`policy ${policyId}`);
+  if (version !== undefined && !versions.some((v) => v.version === version)) throw notFound(`policy ${policyId} version ${version}`);
+  return version ? policyVersion(db, policyId, version) : latestPolicy(db, policyId);
+}
+
 /** The stored policy version a pack is asked for (latest by default), and a file name for it. */
 async function packRequest(db: Pool, pathParams: unknown, queryParams: unknown) {
   const { policyId } = parseRequest(policyParams, pathParams, 'path');
   const query = parseRequest(versionQuery, queryParams, 'query');
-  const versions = await policyVersions(db, policyId);
-  if (versions.length === 0) throw notFound(`policy ${policyId}`);
-  const version = query.version;
-  if (version !== undefined && !versions.some((v) => v.version === version)) throw notFound(`policy ${policyId} version ${version}`);
-  const policy = version ? await policyVersion(db, policyId, version) : await latestPolicy(db, policyId);
+  const policy = await storedPolicy(db, policyId, query.version);
   return { policy, file: `strategy-pack-${policyId}-v${policy.version}` };
 }

@@ -3,13 +3,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { moveInvoicesToVersion, moveInvoiceToPolicy, type PolicyMoveDependencies } from '../../invoices/policy-move';
 import { parseRequest } from '../problem';
-import { businessKey, text } from '../request-schemas';
+import { businessKey, policyVersionNumber, policyVersionParam, singleLine, text } from '../request-schemas';
 
 const policyId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a policy id: lower-case letters, digits and dashes').max(100);
-const version = z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be 1 or more');
 
-const moveOneSchema = z.object({ policyId: policyId.optional(), version, movedBy: text(200), reason: text(500).optional() }).strict();
-const moveAllSchema = z.object({ movedBy: text(200), reason: text(500).optional(), invoiceIds: z.array(businessKey).min(1).max(10_000).optional() }).strict();
+const moveOneSchema = z.object({ policyId: policyId.optional(), version: policyVersionNumber, movedBy: singleLine(200), reason: text(500).optional() }).strict();
+const moveAllSchema = z.object({ movedBy: singleLine(200), reason: text(500).optional(), invoiceIds: z.array(businessKey).min(1).max(10_000).optional() }).strict();
 
 export function policyMoveRoutes(deps: PolicyMoveDependencies): Router {
   const router = Router();
@@ -20,7 +19,7 @@ export function policyMoveRoutes(deps: PolicyMoveDependencies): Router {
   });
 
   router.post('/policies/:policyId/versions/:version/move-invoices', async (req, res) => {
-    const params = parseRequest(z.object({ policyId, version: z.coerce.number().pipe(version) }), req.params, 'path');
+    const params = parseRequest(z.object({ policyId, version: policyVersionParam }), req.params, 'path');
     res.json(await moveInvoicesToVersion(deps, params.policyId, params.version, parseRequest(moveAllSchema, req.body, 'body')));
   });
 
