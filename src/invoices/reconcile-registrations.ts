@@ -16,8 +16,8 @@ import { startInvoiceCollection } from './start-collection';
 export const RECONCILE_GRACE_MS = 60_000;
 /** How often the worker looks for invoices without a workflow. */
 export const RECONCILE_INTERVAL_MS = 5 * 60_000;
-/** Rows examined per pass; the next pass takes the rest. */
-const BATCH = 500;
+/** Rows read at a time; a pass reads every page. */
+const PAGE = 500;
 
 /** The timeline event recorded for an invoice whose workflow reconciliation started. */
 export const RECONCILED_EVENT_TYPE = 'registration_reconciled';
@@ -49,18 +49,19 @@ interface UnstartedRow {
 
 /**
  * Invoices no workflow has written to yet (status `registered`, no snapshot) and older than the
- * grace period. A running workflow records its start at once, so these are, apart from a worker
- * outage, the ones whose start never happened.
+ * grace period, a page at a time after the invoice id `after`. A running workflow records its start
+ * at once, so these are, apart from a worker outage, the ones whose start never happened.
  */
-async function unstartedInvoices(db: Pool, olderThanMs: number): Promise<UnstartedRow[]> {
+async function unstartedInvoices(db: Pool, page: { olderThanMs: number; size: number; after?: string }): Promise<UnstartedRow[]> {
   const result = await db.query<UnstartedRow>(
     `SELECT i.invoice_id, i.invoice_number, i.currency, i.amount_minor, i.issue_date, i.due_date, i.payment_link,
             i.policy_id, i.policy_version, i.registered_at, c.customer_id, c.name, c.email, c.segment, c.risk_tier
        FROM invoices i JOIN customers c ON c.customer_id = i.customer_id
       WHERE i.status = 'registered' AND i.state_seq = 0
         AND i.registered_at <= now() - make_interval(secs => $1)
-      ORDER BY i.registered_at LIMIT $2`,
-    [olderThanMs / 1000, BATCH],
+        AND ($3::text IS NULL OR i.invoice_id > $3)
+      ORDER BY i.invoice_id LIMIT $2`,
+    [page.olderThanMs / 1000, page.size, page.after ?? null],
   );
   return result.rows;
 }
@@ -98,54 +99,63 @@ async function recordReconciled(db: Pool, row: UnstartedRow, startedAt: Date): P
   );
 }
 
-/** One pass: starts the missing workflows and returns the invoice ids it started. */
-export async function reconcileRegistrations(deps: ReconcileDependencies, options: { olderThanMs?: number } = {}): Promise<string[]> {
-  const rows = await unstartedInvoices(deps.db, options.olderThanMs ?? RECONCILE_GRACE_MS);
+/**
+ * One pass: starts the missing workflows and returns the invoice ids it started. An aborted pass
+ * stops between invoices; the next one (at the next start-up, at the latest) takes the rest.
+ */
+export async function reconcileRegistrations(
+  deps: ReconcileDependencies,
+  options: { olderThanMs?: number; signal?: AbortSignal; pageSize?: number } = {},
+): Promise<string[]> {
+  const size = options.pageSize ?? PAGE;
   const policies = new Map<string, Promise<CollectionsPolicy>>();
   const started: string[] = [];
-  for (const row of rows) {
-    const key = `${row.policy_id}@${row.policy_version}`;
-    if (!policies.has(key)) policies.set(key, policyVersion(deps.db, row.policy_id, row.policy_version));
-    const input = collectionInput(row, await policies.get(key)!);
-    // Taken before the start, so the timeline shows this ahead of the workflow's own first event.
-    const startedAt = new Date();
-    if (!(await startInvoiceCollection(deps.client, deps.taskQueue, input))) continue;
-    await recordReconciled(deps.db, row, startedAt);
-    deps.log?.warn({ invoiceId: row.invoice_id, registeredAt: row.registered_at }, 'started the collection workflow of an invoice registered without one');
-    started.push(row.invoice_id);
+  let after: string | undefined;
+  for (;;) {
+    const rows = await unstartedInvoices(deps.db, { olderThanMs: options.olderThanMs ?? RECONCILE_GRACE_MS, size, after });
+    for (const row of rows) {
+      if (options.signal?.aborted) return started;
+      const key = `${row.policy_id}@${row.policy_version}`;
+      if (!policies.has(key)) policies.set(key, policyVersion(deps.db, row.policy_id, row.policy_version));
+      const input = collectionInput(row, await policies.get(key)!);
+      // Taken before the start, so the timeline shows this ahead of the workflow's own first event.
+      const startedAt = new Date();
+      if (!(await startInvoiceCollection(deps.client, deps.taskQueue, input))) continue;
+      await recordReconciled(deps.db, row, startedAt);
+      deps.log?.warn({ invoiceId: row.invoice_id, registeredAt: row.registered_at }, 'started the collection workflow of an invoice registered without one');
+      started.push(row.invoice_id);
+    }
+    if (rows.length < size) return started;
+    after = rows[rows.length - 1].invoice_id;
   }
-  return started;
 }
 
 export interface RunningReconciler {
+  /** Ends the schedule; a pass under way stops after the invoice it is on. */
   stop(): Promise<void>;
 }
 
-/** Runs a pass now and then every `intervalMs`; a failed pass is logged and the next one tries again. */
+/** Runs a pass now and then `intervalMs` after each; a failed pass is logged and the next one tries again. */
 export function startRegistrationReconciler(
   deps: ReconcileDependencies,
   options: { intervalMs?: number; olderThanMs?: number } = {},
 ): RunningReconciler {
-  let pass: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const run = () => {
-    pass = reconcileRegistrations(deps, { olderThanMs: options.olderThanMs }).then(
-      () => undefined,
-      (error: unknown) => deps.log?.error({ err: error }, 'registration reconciliation failed; retrying at the next interval'),
-    );
-  };
+  const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const schedule = () => {
-    timer = setTimeout(() => {
-      run();
-      void pass.then(() => { if (!stopped) schedule(); });
-    }, options.intervalMs ?? RECONCILE_INTERVAL_MS);
+  let pass: Promise<void> = Promise.resolve();
+  const run = (): void => {
+    pass = reconcileRegistrations(deps, { olderThanMs: options.olderThanMs, signal: stopping.signal })
+      .then(() => undefined, (error: unknown) => {
+        deps.log?.error({ err: error }, 'registration reconciliation failed; the next pass tries again');
+      })
+      .then(() => {
+        if (!stopping.signal.aborted) timer = setTimeout(run, options.intervalMs ?? RECONCILE_INTERVAL_MS);
+      });
   };
   run();
-  void pass.then(() => { if (!stopped) schedule(); });
   return {
     async stop() {
-      stopped = true;
+      stopping.abort();
       clearTimeout(timer);
       await pass;
     },

@@ -134,6 +134,13 @@ test('reconciliation leaves alone invoices registered whole and rows young enoug
   expect((await events(registered.invoiceId)).map((entry) => entry.type)).not.toContain(RECONCILED_EVENT_TYPE);
 });
 
+test('one pass reads every page of unstarted invoices', async () => {
+  const bodies = [request(), request(), request(), request(), request()];
+  for (const body of bodies) await saveInvoice(stack.db.pool, await registrationInput(body));
+  const started = await reconcileRegistrations(deps(), { olderThanMs: 0, pageSize: 2 });
+  expect([...started].sort()).toEqual(bodies.map((body) => body.invoiceId).sort());
+});
+
 test("the worker's reconciler starts missing workflows at start-up and then on its interval", async () => {
   const before = request();
   await saveInvoice(stack.db.pool, await registrationInput(before));
