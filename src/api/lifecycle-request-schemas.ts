@@ -36,7 +36,7 @@ export const placeHoldSchema = z.object({
   kind: z.enum(HOLD_KINDS, { error: 'must be "vip", "legal" or "seasonal"' }),
   reason: text(500),
   /** The last day of the hold; a seasonal hold must have one, the others may. */
-  until: isoDate.optional(),
+  until: isoDate.describe('calendar date YYYY-MM-DD, the last day of the hold; required for a seasonal hold').optional(),
 }).strict().refine((hold) => hold.kind !== 'seasonal' || hold.until !== undefined, {
   path: ['until'], message: 'is required for a seasonal hold: the date it ends (YYYY-MM-DD)',
 });

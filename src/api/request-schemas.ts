@@ -13,9 +13,15 @@ const CONTROL_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 // Bidirectional overrides and isolates make a name display as something else than what it is.
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
+// Half of a UTF-16 surrogate pair on its own is not text: Postgres refuses it in a jsonb document.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const WELL_FORMED = 'must be well-formed Unicode (no unpaired surrogate)';
+
 /** Free text of bounded length (a reason, a note): line breaks allowed, other control characters not. */
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
-  .refine((value) => !CONTROL_IN_TEXT.test(value), 'must not contain control characters');
+  .refine((value) => !CONTROL_IN_TEXT.test(value), 'must not contain control characters')
+  .refine((value) => !LONE_SURROGATE.test(value), WELL_FORMED)
+  .describe(`text, at most ${max} characters; line breaks allowed, other control characters not`);
 
 /**
  * A one-line value of bounded length — a name, a number, who decided: it may reach an email's
@@ -23,7 +29,9 @@ export const text = (max: number) => z.string().trim().min(1, 'must not be empty
  */
 export const singleLine = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
   .refine((value) => !CONTROL_IN_LINE.test(value), 'must be one line without control characters (no line breaks or tabs)')
-  .refine((value) => !BIDI_CONTROL.test(value), 'must not contain Unicode bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)');
+  .refine((value) => !BIDI_CONTROL.test(value), 'must not contain Unicode bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)')
+  .refine((value) => !LONE_SURROGATE.test(value), WELL_FORMED)
+  .describe(`one line, at most ${max} characters; no control characters, no bidirectional overrides or isolates`);
 
 /** The earliest payment date accepted: older ones are data-entry errors (a 1970 epoch default, a two-digit year). */
 export const EARLIEST_PAYMENT = '2000-01-01T00:00:00Z';
@@ -32,11 +40,13 @@ export const PAYMENT_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** A business key that becomes part of a workflow id. */
 export const businessKey = z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must start with a letter or digit and use only letters, digits, ".", "_", ":" and "-"');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must start with a letter or digit and use only letters, digits, ".", "_", ":" and "-"')
+  .describe('1 to 100 letters, digits, ".", "_", ":" or "-", starting with a letter or digit');
 
 export const isoDate = z.string()
   .refine(isIsoDate, 'must be a calendar date written YYYY-MM-DD')
-  .refine((value) => value >= '1990-01-01' && value <= '2199-12-31', 'must be between 1990-01-01 and 2199-12-31');
+  .refine((value) => value >= '1990-01-01' && value <= '2199-12-31', 'must be between 1990-01-01 and 2199-12-31')
+  .describe('calendar date YYYY-MM-DD, 1990-01-01 to 2199-12-31');
 
 /** The largest policy version Postgres stores (an `integer` column). */
 export const MAX_POLICY_VERSION = 2_147_483_647;
@@ -51,7 +61,7 @@ export const policyVersionParam = z.coerce.number({ error: 'must be a number' })
 export const moneySchema = z.object({
   amountMinor: z.number({ error: 'must be a number' }).int('must be an integer number of minor units (cents), not a decimal')
     .positive('must be greater than zero').max(Number.MAX_SAFE_INTEGER, 'is too large'),
-  currency: z.string().refine(isKnownCurrency, 'must be an ISO 4217 currency code in upper case, such as USD'),
+  currency: z.string().refine(isKnownCurrency, 'must be an ISO 4217 currency code in upper case, such as USD').describe('ISO 4217 code in upper case, such as USD'),
 }).strict();
 
 export const registerInvoiceSchema = z.object({
@@ -83,6 +93,7 @@ export const recordPaymentSchema = z.object({
   receivedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })
     .refine((value) => !(Date.parse(value) < Date.parse(EARLIEST_PAYMENT)), 'must not be before 2000-01-01')
     .refine((value) => !(Date.parse(value) > Date.now() + PAYMENT_CLOCK_SKEW_MS), 'must not be in the future')
+    .describe('ISO 8601 date-time with a time zone, from 2000-01-01 and not after now (5 minutes of clock skew allowed); default: now')
     .optional(),
   method: singleLine(40).optional(),
 }).strict();

@@ -29,10 +29,10 @@ export function withDefaultSections(document: unknown): unknown {
 
 /** Validates a policy document (completed from the default policy) against the schema and the templates and call scripts on disk. */
 export function validatePolicy(document: unknown, templates: TemplateLibrary): PolicyValidation {
-  const unstorable = controlCharacterProblems(document, []);
+  const unstorableText = unstorableTextProblems(document, []);
   const parsed = parsePolicy(withDefaultSections(document));
-  if (!parsed.ok) return { ok: false, problems: [...unstorable, ...parsed.problems] };
-  if (unstorable.length > 0) return { ok: false, problems: unstorable };
+  if (!parsed.ok) return { ok: false, problems: [...unstorableText, ...parsed.problems] };
+  if (unstorableText.length > 0) return { ok: false, problems: unstorableText };
   const problems = parsed.policy.dunningSteps.flatMap((step, index) => stepProblems(step, `dunningSteps.${index}`, templates));
   return problems.length > 0 ? { ok: false, problems } : parsed;
 }
@@ -40,16 +40,27 @@ export function validatePolicy(document: unknown, templates: TemplateLibrary): P
 // NUL cannot be stored in a jsonb document; the other control characters (tab and line breaks
 // aside) have no place in a policy and would reach the checklist and the strategy pack.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// Nor can half of a UTF-16 surrogate pair on its own.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Every string (value or key) of the document holding a control character, by path. */
-function controlCharacterProblems(value: unknown, at: (string | number)[]): PolicyProblem[] {
+function unstorable(text: string): string | undefined {
+  if (CONTROL.test(text)) return 'must not contain control characters';
+  if (LONE_SURROGATE.test(text)) return 'must be well-formed Unicode (no unpaired surrogate)';
+  return undefined;
+}
+
+/** Every string (value or key) of the document that cannot be stored or has no place in a policy, by path. */
+function unstorableTextProblems(value: unknown, at: (string | number)[]): PolicyProblem[] {
   const here = at.join('.') || '(root)';
-  if (typeof value === 'string') return CONTROL.test(value) ? [{ path: here, reason: 'must not contain control characters' }] : [];
-  if (Array.isArray(value)) return value.flatMap((item, index) => controlCharacterProblems(item, [...at, index]));
+  if (typeof value === 'string') {
+    const reason = unstorable(value);
+    return reason ? [{ path: here, reason }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => unstorableTextProblems(item, [...at, index]));
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([key, item]) => (CONTROL.test(key)
-    ? [{ path: here, reason: 'field names must not contain control characters' }]
-    : controlCharacterProblems(item, [...at, key])));
+  return Object.entries(value).flatMap(([key, item]) => (unstorable(key)
+    ? [{ path: here, reason: `field names ${unstorable(key)}` }]
+    : unstorableTextProblems(item, [...at, key])));
 }
 
 function stepProblems(step: DunningStep, at: string, templates: TemplateLibrary): PolicyProblem[] {

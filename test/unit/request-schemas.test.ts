@@ -73,3 +73,10 @@ describe('text that can reach an email header or subject', () => {
     expect(refusals(placeHoldSchema, { holdId: 'H-1', kind: 'legal', reason: 'counsel asked\nto pause' })).toEqual([]);
   });
 });
+
+test('an unpaired surrogate, which Postgres cannot store in a jsonb document, is refused in names and free text', () => {
+  expect(refusals(registerInvoiceSchema, invoice((body) => { body.customer.name = 'ACME \ud800'; })))
+    .toEqual(['customer.name: must be well-formed Unicode (no unpaired surrogate)']);
+  expect(refusals(placeHoldSchema, { holdId: 'H-1', kind: 'legal', reason: 'x\udc00y' })).toEqual(['reason: must be well-formed Unicode (no unpaired surrogate)']);
+  expect(refusals(registerInvoiceSchema, invoice((body) => { body.customer.name = 'ACME 😀'; }))).toEqual([]);
+});

@@ -7,8 +7,10 @@ import { businessKey, policyVersionNumber, policyVersionParam, singleLine, text 
 
 const policyId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a policy id: lower-case letters, digits and dashes').max(100);
 
-const moveOneSchema = z.object({ policyId: policyId.optional(), version: policyVersionNumber, movedBy: singleLine(200), reason: text(500).optional() }).strict();
-const moveAllSchema = z.object({ movedBy: singleLine(200), reason: text(500).optional(), invoiceIds: z.array(businessKey).min(1).max(10_000).optional() }).strict();
+/** Moving one invoice: to `version` of its policy, or of `policyId`. */
+export const moveOneSchema = z.object({ policyId: policyId.optional(), version: policyVersionNumber, movedBy: singleLine(200), reason: text(500).optional() }).strict();
+/** Moving every open invoice of older versions (or the listed ones). */
+export const moveAllSchema = z.object({ movedBy: singleLine(200), reason: text(500).optional(), invoiceIds: z.array(businessKey).min(1).max(10_000).optional() }).strict();
 
 export function policyMoveRoutes(deps: PolicyMoveDependencies): Router {
   const router = Router();

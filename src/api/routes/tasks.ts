@@ -4,7 +4,8 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { fromZod } from '../problem';
 
-const listQuery = z.object({
+/** The worklist's query: which status, how many. */
+export const taskListQuery = z.object({
   status: z.enum(['open', 'done', 'cancelled']).default('open'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 }).strict();
@@ -12,7 +13,7 @@ const listQuery = z.object({
 export function taskRoutes(db: Pool): Router {
   const router = Router();
   router.get('/tasks', async (req, res) => {
-    const parsed = listQuery.safeParse(req.query);
+    const parsed = taskListQuery.safeParse(req.query);
     if (!parsed.success) throw fromZod(parsed.error, 'query');
     const tasks = await db.query(
       `SELECT t.task_id AS "taskId", t.kind, t.level, t.title, t.priority, t.status, t.invoice_id AS "invoiceId",

@@ -6,7 +6,8 @@ import { previewAsText, previewTemplate } from '../../notices/template-preview';
 import type { TemplateLibrary } from '../../notices/template-library';
 import { fieldProblem, fromZod, notFound } from '../problem';
 
-const previewQuery = z.object({ tone: toneSchema.default('neutral'), format: z.enum(['json', 'html', 'text']).default('json') }).strict();
+/** A preview's query: the tone and the format. */
+export const previewQuery = z.object({ tone: toneSchema.default('neutral'), format: z.enum(['json', 'html', 'text']).default('json') }).strict();
 
 export function templateRoutes(templates: TemplateLibrary): Router {
   const router = Router();

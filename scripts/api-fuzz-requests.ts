@@ -1,0 +1,260 @@
+/**
+ * Random requests for every route of the HTTP API, as fast-check arbitraries: mostly near-valid
+ * bodies with a field dropped or replaced by a hostile value (huge numbers, control and bidi
+ * characters, far-off dates, wrong types), plus malformed JSON, wrong media types and methods, and
+ * odd path and query values. Shared by the property test (test/e2e/api-fuzz.test.ts) and the
+ * script that fuzzes a running engine (scripts/fuzz-api.ts).
+ */
+import fc from 'fast-check';
+import { addDays, isoDateOf } from '../src/domain/calendar';
+import { DISPUTE_CATEGORIES } from '../src/domain/policy/account-handling';
+import { DEFAULT_POLICY } from '../src/domain/policy/default-policy';
+
+/** One request: method, path below the API's base (`/v1`), and a raw body. */
+export interface FuzzRequest {
+  /** The route pattern it exercises, as express registers it (`POST /invoices/:invoiceId/payments`). */
+  route: string;
+  method: string;
+  path: string;
+  body?: string;
+  contentType?: string;
+}
+
+/** What the fuzzed engine holds: invoices and policies that exist, so requests reach past "not found". */
+export interface FuzzContext {
+  invoiceIds: string[];
+  policyIds: string[];
+}
+
+const today = isoDateOf(Date.now());
+
+/** Values that have broken APIs before: wrong types, extremes, control and bidi characters, impossible dates. */
+const hostile: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
+  null, true, false, 0, -1, 1.5, 1e300, -1e300, 2 ** 31, 2 ** 31 - 1, 2 ** 53 + 2, Number.MAX_SAFE_INTEGER,
+  '', ' ', '\u0000', 'a\u0000b', 'a\r\nBcc: x@evil.example', '\t', '\u0085', '\u2028', 'name\u202egpj.exe', '\u2066x\u2069',
+  'é'.repeat(3000), 'x'.repeat(70_000), '\ud800', '😀', '__proto__', 'constructor', 'NaN', 'Infinity', '-0', '1e3',
+  [], {}, [1], [null], { amountMinor: 1 }, { __proto__: { polluted: true } }, { amountMinor: 1, currency: 'usd' },
+  { amountMinor: 9_007_199_254_740_993, currency: 'USD' }, { amountMinor: -5, currency: 'USD' }, { amountMinor: 1, currency: 'XXX' },
+  '2026-02-30', '1900-01-01', '2099-12-31', '9999-12-31', '0000-00-00', '2026-13-01',
+  '2099-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '2026-01-01T25:00:00Z', '2026-01-01T00:00:00',
+);
+
+const junk: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 5, arbitrary: hostile },
+  { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.integer() },
+  { weight: 1, arbitrary: fc.double() },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+);
+
+/** A valid value most of the time, otherwise junk. */
+const mostly = <T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof({ weight: 5, arbitrary: valid }, { weight: 1, arbitrary: junk });
+
+/** An object whose fields are each usually present, usually valid, sometimes with an unknown extra field. */
+function body(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> {
+  const entries = Object.entries(fields).map(([key, value]) => fc.option(mostly(value), { freq: 8, nil: undefined }).map((v) => [key, v] as const));
+  return fc.tuple(fc.tuple(...entries), fc.option(fc.tuple(fc.constantFrom('extra', '__proto__', 'version', 'amount'), junk), { freq: 10, nil: undefined }))
+    .map(([pairs, extra]) => {
+      const object: Record<string, unknown> = {};
+      for (const [key, value] of pairs) if (value !== undefined) object[key] = value;
+      if (extra) Object.defineProperty(object, extra[0], { value: extra[1], enumerable: true, configurable: true, writable: true });
+      return object;
+    });
+}
+
+const key = (prefix: string) => fc.oneof(fc.integer({ min: 1, max: 40 }).map((n) => `${prefix}-${n}`), fc.constantFrom(`${prefix}-1`, 'a'.repeat(101), '../x', 'a b'));
+const money = fc.record({ amountMinor: fc.integer({ min: 1, max: 500_000 }), currency: fc.constantFrom('USD', 'USD', 'EUR') });
+const date = fc.integer({ min: -400, max: 400 }).map((days) => addDays(today, days));
+const instant = fc.integer({ min: -400 * 86_400, max: 600 }).map((seconds) => new Date(Date.now() + seconds * 1000).toISOString());
+const person = fc.constantFrom('ops@example.com', 'Jane Doe', 'cfo', 'ar-manager');
+const words = fc.constantFrom('customer asked', 'duplicate billing', 'year-end close', 'counsel asked\nto pause');
+const bool = fc.boolean();
+const segment = fc.constantFrom('strategic', 'enterprise', 'smb', 'government', 'international');
+
+const customer = body({
+  customerId: key('FZ-C'), name: fc.constantFrom('Northwind Traders', 'Contoso GmbH', 'Müller & Søn'), email: fc.constantFrom('ap@example.com', 'billing@northwind.example'),
+  segment, riskTier: fc.constantFrom('green', 'yellow', 'orange', 'red'), vip: bool,
+});
+
+const registration = body({
+  invoiceId: key('FZ-INV'), invoiceNumber: fc.constantFrom('1001', 'A-7', '2026/17'), amount: money, issueDate: date, dueDate: date,
+  policyId: fc.constantFrom('default', 'fuzz', 'nope'), paymentLink: fc.constantFrom('https://pay.example.com/x', 'ftp://x', 'javascript:alert(1)'), customer,
+});
+
+/** Every path of the default policy, so a mutation can land anywhere in the document. */
+function leafPaths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(value)) return [at, ...value.flatMap((item, index) => leafPaths(item, [...at, index]))];
+  if (value && typeof value === 'object') return [at, ...Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...at, k]))];
+  return [at];
+}
+const POLICY_PATHS = leafPaths(DEFAULT_POLICY).filter((p) => p.length > 0);
+
+/** Sets (or deletes) the value at `path`; a path an earlier edit cut off is left alone. */
+function setAt(document: Record<string, unknown>, path: (string | number)[], value: unknown): void {
+  let node: any = document;
+  for (const step of path.slice(0, -1)) {
+    node = node[step];
+    if (typeof node !== 'object' || node === null) return;
+  }
+  if (value === undefined) delete node[path[path.length - 1]];
+  else node[path[path.length - 1]] = value;
+}
+
+const policyDocument: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(fc.constantFrom('fuzz', 'fuzz-b', 'default'), fc.array(fc.tuple(fc.constantFrom(...POLICY_PATHS), fc.option(junk, { freq: 6, nil: undefined })), { maxLength: 3 }), fc.option(fc.integer({ min: -1, max: 2 ** 32 }), { nil: undefined }))
+    .map(([policyId, edits, version]) => {
+      const document = structuredClone({ ...DEFAULT_POLICY, policyId, version }) as Record<string, unknown>;
+      for (const [path, value] of edits) setAt(document, path, value);
+      return document;
+    }) },
+  { weight: 2, arbitrary: body({ policyId: fc.constantFrom('short', 'fuzz'), name: fc.constantFrom('Short', 'Fuzz'), writeOff: fc.record({ reviewAfterDays: fc.integer({ min: 20, max: 4000 }) }) }) },
+  { weight: 1, arbitrary: junk },
+);
+
+/** Percent-encodes like encodeURIComponent; a lone surrogate, which it cannot encode, goes out as bytes that are not UTF-8. */
+function encode(value: string): string {
+  return Array.from(value).map((character) => {
+    try {
+      return encodeURIComponent(character);
+    } catch {
+      return '%ED%A0%80';
+    }
+  }).join('');
+}
+
+type PathPart = string | ((ctx: FuzzContext) => fc.Arbitrary<string>);
+
+interface RouteSpec {
+  method: 'GET' | 'POST';
+  pattern: string;
+  parts: PathPart[];
+  body?: fc.Arbitrary<unknown>;
+  query?: Record<string, fc.Arbitrary<unknown>>;
+  weight?: number;
+}
+
+/** A path segment as a client might send it: usually a known id, sometimes odd or badly encoded. */
+const segmentOf = (known: (ctx: FuzzContext) => string[], fallback: string[]) => (ctx: FuzzContext) => fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...known(ctx), ...fallback).map(encode) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }).filter((s) => s.length > 0).map(encode) },
+  { weight: 1, arbitrary: fc.constantFrom('%00', '%E0%A4%A', '%', '..', '%2F', 'a'.repeat(300), '%E2%80%AE', '99999999999999999999', '-1', '0', '1e3', '0x10') },
+);
+const invoice = segmentOf((ctx) => ctx.invoiceIds, ['NOPE']);
+const policy = segmentOf((ctx) => ctx.policyIds, ['nope', 'Not_An_Id']);
+const version = segmentOf(() => ['1', '2', '3'], ['2147483648', '99999999999']);
+const child = (prefix: string) => segmentOf(() => [`${prefix}-1`, `${prefix}-2`], [`${prefix}-404`]);
+const template = segmentOf(() => ['final-notice', 'reminder-upcoming', 'call-30-days', 'settlement-offer'], ['nope']);
+
+const I = ['/invoices/', invoice];
+const ROUTE_SPECS: RouteSpec[] = [
+  { method: 'GET', pattern: '/health', parts: ['/health'], weight: 1 },
+  { method: 'POST', pattern: '/invoices', parts: ['/invoices'], body: registration, weight: 6 },
+  { method: 'GET', pattern: '/invoices/:invoiceId', parts: I },
+  { method: 'POST', pattern: '/invoices/:invoiceId/payments', parts: [...I, '/payments'], weight: 4,
+    body: body({ paymentId: key('FZ-PAY'), amount: money, receivedAt: instant, method: fc.constantFrom('ach', 'card') }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/cancel', parts: [...I, '/cancel'], body: body({ reason: words }), weight: 1 },
+  { method: 'GET', pattern: '/invoices/:invoiceId/events', parts: [...I, '/events'] },
+  { method: 'POST', pattern: '/invoices/:invoiceId/disputes', parts: [...I, '/disputes'],
+    body: body({ disputeId: key('D'), category: fc.constantFrom(...DISPUTE_CATEGORIES, 'colour'), amount: money, reason: words }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/disputes/:disputeId/resolution', parts: [...I, '/disputes/', child('D'), '/resolution'],
+    body: body({ inFavourOf: fc.constantFrom('customer', 'company'), creditMemo: money, resolvedBy: person, note: words }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/promises', parts: [...I, '/promises'],
+    body: body({ promiseId: key('P'), amount: money, promisedDate: date, takenBy: person }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/holds', parts: [...I, '/holds'],
+    body: body({ holdId: key('H'), kind: fc.constantFrom('vip', 'legal', 'seasonal'), reason: words, until: date }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/holds/:holdId/release', parts: [...I, '/holds/', child('H'), '/release'], body: body({ releasedBy: person }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/escalation-decisions', parts: [...I, '/escalation-decisions'],
+    body: body({ level: fc.constantFrom('sales', 'management', 'legal', 'agency'), approved: bool, decidedBy: person, note: words }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/charge-waivers', parts: [...I, '/charge-waivers'],
+    body: body({ kind: fc.constantFrom('interest', 'late_fee', 'all'), decidedBy: person, reason: words }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/settlement-offers', parts: [...I, '/settlement-offers'],
+    body: body({ offerId: key('S'), amount: money, proposedBy: person }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/settlement-offers/:offerId/decision', parts: [...I, '/settlement-offers/', child('S'), '/decision'],
+    body: body({ approved: bool, decidedBy: person }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/payments/:paymentId/reversal', parts: [...I, '/payments/', child('FZ-PAY'), '/reversal'], body: body({ reason: words }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/bankruptcy', parts: [...I, '/bankruptcy'], body: body({ reference: fc.constantFrom('CASE-1', '23-10001'), reportedBy: person }), weight: 1 },
+  { method: 'POST', pattern: '/invoices/:invoiceId/write-off-decision', parts: [...I, '/write-off-decision'],
+    body: body({ approved: bool, decidedBy: person, role: fc.constantFrom('ar-manager', 'controller', 'cfo', 'intern'), note: words }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/policy', parts: [...I, '/policy'],
+    body: body({ version: fc.integer({ min: 1, max: 3 }), policyId: fc.constantFrom('fuzz', 'default', 'nope'), movedBy: person, reason: words }) },
+  { method: 'POST', pattern: '/policies/:policyId/versions/:version/move-invoices', parts: ['/policies/', policy, '/versions/', version, '/move-invoices'],
+    body: body({ movedBy: person, reason: words, invoiceIds: fc.array(key('FZ-INV'), { minLength: 0, maxLength: 3 }) }) },
+  { method: 'GET', pattern: '/tasks', parts: ['/tasks'], query: { status: fc.constantFrom('open', 'done', 'cancelled'), limit: fc.integer({ min: 1, max: 500 }) } },
+  { method: 'POST', pattern: '/policies/validate', parts: ['/policies/validate'], body: policyDocument, weight: 3 },
+  { method: 'POST', pattern: '/policies/lint', parts: ['/policies/lint'], body: policyDocument, weight: 3 },
+  { method: 'POST', pattern: '/policies', parts: ['/policies'], body: policyDocument, weight: 3 },
+  { method: 'GET', pattern: '/policies/:policyId', parts: ['/policies/', policy] },
+  { method: 'GET', pattern: '/policies/:policyId/versions/:version', parts: ['/policies/', policy, '/versions/', version] },
+  { method: 'GET', pattern: '/policies/:policyId/checklist', parts: ['/policies/', policy, '/checklist'], query: { segment, version: fc.integer({ min: 1, max: 4 }) } },
+  { method: 'GET', pattern: '/policies/:policyId/diagram', parts: ['/policies/', policy, '/diagram'], query: { segment, version: fc.integer({ min: 1, max: 4 }) } },
+  { method: 'GET', pattern: '/policies/:policyId/strategy-pack.xlsx', parts: ['/policies/', policy, '/strategy-pack.xlsx'], query: { version: fc.integer({ min: 1, max: 4 }) }, weight: 1 },
+  { method: 'GET', pattern: '/policies/:policyId/strategy-pack.md', parts: ['/policies/', policy, '/strategy-pack.md'], query: { version: fc.integer({ min: 1, max: 4 }) }, weight: 1 },
+  { method: 'GET', pattern: '/templates', parts: ['/templates'], weight: 1 },
+  { method: 'GET', pattern: '/templates/:name/preview', parts: ['/templates/', template, '/preview'],
+    query: { tone: fc.constantFrom('friendly', 'neutral', 'firm', 'rude'), format: fc.constantFrom('json', 'html', 'text', 'pdf') } },
+];
+
+/** Every route the fuzz covers, as `METHOD /pattern`. */
+export const FUZZED_ROUTES: readonly string[] = ROUTE_SPECS.map((spec) => `${spec.method} ${spec.pattern}`);
+
+/** A query string from the route's parameters: usually valid values, sometimes junk, repeated or unknown keys. */
+function queryString(query: Record<string, fc.Arbitrary<unknown>> | undefined): fc.Arbitrary<string> {
+  const pairs = fc.array(fc.oneof(
+    { weight: 6, arbitrary: query ? fc.constantFrom(...Object.keys(query)).chain((name) => mostly(query[name]).map((value) => [name, value] as const)) : fc.constant(['x', 1] as const) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('unknown', 'version', 'limit', '__proto__'), junk) },
+  ), { maxLength: 3 });
+  return pairs.map((list) => (list.length === 0 ? '' : `?${list.map(([k, v]) => `${encode(k)}=${encode(typeof v === 'string' ? v : JSON.stringify(v) ?? '')}`).join('&')}`));
+}
+
+/** The raw body and media type: usually the JSON of a generated value, sometimes malformed or mislabelled. */
+const rawBody = (value: fc.Arbitrary<unknown>) => fc.oneof(
+  { weight: 20, arbitrary: value.map((v) => ({ body: JSON.stringify(v), contentType: 'application/json' })) },
+  { weight: 1, arbitrary: fc.constantFrom('{"broken":', 'null', '"x"', '1', '[]', '', '{"a":1}{', '\u0000').map((b) => ({ body: b, contentType: 'application/json' })) },
+  { weight: 1, arbitrary: value.map((v) => ({ body: JSON.stringify(v), contentType: 'text/plain' })) },
+  { weight: 1, arbitrary: value.map((v) => ({ body: JSON.stringify(v), contentType: 'application/json; charset=latin-7' })) },
+);
+
+function requestFor(spec: RouteSpec, ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
+  const path = fc.tuple(...spec.parts.map((part) => (typeof part === 'string' ? fc.constant(part) : part(ctx)))).map((parts) => parts.join(''));
+  const route = `${spec.method} ${spec.pattern}`;
+  // Now and then the wrong method on a known path.
+  const method = fc.oneof({ weight: 30, arbitrary: fc.constant(spec.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH') });
+  if (spec.method === 'GET') {
+    return fc.tuple(path, queryString(spec.query), method).map(([p, q, m]) => ({ route, method: m, path: `${p}${q}` }));
+  }
+  return fc.tuple(path, rawBody(spec.body ?? body({})), method).map(([p, b, m]) => ({ route, method: m, path: p, ...b }));
+}
+
+/** A request for any route, weighted towards the ones with the most input to get wrong. */
+export function apiRequest(ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
+  return fc.oneof(...ROUTE_SPECS.map((spec) => ({ weight: spec.weight ?? 2, arbitrary: requestFor(spec, ctx) })));
+}
+
+/** Sends one request to the API at `baseUrl` (ending in `/v1`) and returns its status, or an error when none came. */
+export async function send(baseUrl: string, request: FuzzRequest, timeoutMs = 15_000): Promise<number> {
+  const response = await fetch(`${baseUrl}${request.path}`, {
+    method: request.method,
+    headers: request.contentType ? { 'content-type': request.contentType } : {},
+    body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** What the fuzz needs to exist: three invoices at different ages on the default policy, and policy `fuzz` in two versions. */
+export async function prepareFuzzContext(baseUrl: string): Promise<FuzzContext> {
+  const post = (path: string, value: unknown) => fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+  const invoiceIds = ['FZ-INV-1', 'FZ-INV-2', 'FZ-INV-3'];
+  for (const [index, invoiceId] of invoiceIds.entries()) {
+    const response = await post('/invoices', {
+      invoiceId, invoiceNumber: invoiceId, amount: { amountMinor: 250_000, currency: 'USD' }, dueDate: addDays(today, [-40, -5, 10][index]),
+      customer: { customerId: `FZ-C-${index + 1}`, name: 'Fuzz Trading Co', email: 'ap@fuzz.example', segment: 'smb' },
+    });
+    if (response.status >= 300 && response.status !== 409) throw new Error(`could not register ${invoiceId}: ${response.status} ${await response.text()}`);
+  }
+  const { version: _version, ...policy } = DEFAULT_POLICY;
+  await post('/policies', { ...policy, policyId: 'fuzz', name: 'Fuzz' });
+  await post('/policies', { ...policy, policyId: 'fuzz', name: 'Fuzz v2', writeOff: { ...policy.writeOff, reviewAfterDays: 200 } });
+  return { invoiceIds, policyIds: ['default', 'fuzz'] };
+}
