@@ -26,8 +26,8 @@ import { ensureTestServer } from '../src/temporal/toolchain';
 import { createCollectionsWorker } from '../src/temporal/worker';
 import { addDays, isoDateOf } from '../src/domain/calendar';
 import {
-  cancelInvoiceSignal, decideEscalationUpdate, decideWriteOffUpdate, invoiceWorkflowId, openDisputeUpdate, promiseToPayUpdate,
-  recordPaymentUpdate, resolveDisputeUpdate, reversePaymentUpdate, writeOffDecisionSignal, type InvoiceCollectionInput,
+  cancelInvoiceSignal, decideEscalationUpdate, decideWriteOffUpdate, invoiceWorkflowId, openDisputeUpdate, placeHoldUpdate, promiseToPayUpdate,
+  recordPaymentUpdate, releaseHoldUpdate, resolveDisputeUpdate, reversePaymentUpdate, writeOffDecisionSignal, type InvoiceCollectionInput,
 } from '../workflows/invoice-collection/definitions';
 import { EVERY_DAY_POLICY, invoiceInput, type InvoiceOptions } from '../test/support/invoice-fixtures';
 
@@ -45,7 +45,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'full-life-written-off': async (env, start) => {
     const handle = await start(5);
     await env.sleep(185 * DAY);
-    await handle.signal(writeOffDecisionSignal, { approved: true, decidedBy: 'controller@example.com', note: 'uncollectible' });
+    await handle.signal(writeOffDecisionSignal, { approved: true, decidedBy: 'controller@example.com', role: 'ar-manager', note: 'uncollectible' });
     return handle;
   },
   'partial-payments-then-paid': async (env, start) => {
@@ -105,6 +105,47 @@ const SCENARIOS: Record<string, Scenario> = {
     const policy = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, holidays: [holiday] } };
     const handle = await start(1, { policy });
     await env.sleep(5 * DAY);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    return handle;
+  },
+  // Recorded after the contact guard (v4): a hold's missed final notice sent when it ends, the hand-off after it.
+  'v4-hold-resumed-final-notice-paid': async (env, start) => {
+    const handle = await start(-3);
+    await env.sleep(DAY / 4);
+    await handle.executeUpdate(placeHoldUpdate, { args: [{ holdId: 'H-1', kind: 'vip', reason: 'key account review' }] });
+    await env.sleep(37 * DAY); // the 7, 15 and 30-day notices fall inside the hold
+    await handle.executeUpdate(releaseHoldUpdate, { args: [{ holdId: 'H-1', releasedBy: 'manager' }] });
+    await env.sleep(55 * DAY); // legal at day 90: its letter follows the final notice
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    return handle;
+  },
+  'v4-late-start-final-notice-before-legal-letter-paid': async (env, start) => {
+    const handle = await start(-95);
+    await env.sleep(5 * DAY);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    return handle;
+  },
+  'v4-small-balance-written-off': async (env, start) => {
+    const handle = await start(-3);
+    await env.sleep(DAY / 4);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(124_950) }] });
+    return handle;
+  },
+  'v4-write-off-signal-refused-then-decided': async (env, start) => {
+    const handle = await start(-200, { amountMinor: 9_000_000 });
+    await env.sleep(DAY / 2);
+    await handle.signal(writeOffDecisionSignal, { approved: true, decidedBy: 'someone', role: 'collector' });
+    await env.sleep(DAY / 2);
+    await handle.executeUpdate(decideWriteOffUpdate, { args: [{ approved: true, decidedBy: 'cfo@example.com', role: 'cfo' }] });
+    return handle;
+  },
+  'v4-dispute-sla-breached-paid': async (env, start) => {
+    const handle = await start(-2);
+    await env.sleep(DAY / 4);
+    await handle.executeUpdate(openDisputeUpdate, { args: [{ disputeId: 'D-1', category: 'quality' }] });
+    await env.sleep(10 * DAY);
+    await handle.executeUpdate(resolveDisputeUpdate, { args: [{ disputeId: 'D-1', inFavourOf: 'company', resolvedBy: 'operations' }] });
+    await env.sleep(DAY);
     await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
     return handle;
   },

@@ -16,6 +16,10 @@ export interface InvoiceSnapshot {
   agingBucket: string;
   nextAction: string | null;
   nextActionAt: string | null;
+  /** Why customer contact is held, if it is (absent in events written before the contact guard). */
+  contactHold?: string | null;
+  /** Why dunning waits, if it does. */
+  dunningPaused?: string | null;
 }
 
 /** One entry of an account's timeline, keyed by the workflow step or signal that caused it. */
@@ -42,10 +46,10 @@ export async function appendCollectionEvent(client: PoolClient, event: Collectio
   await client.query(
     `UPDATE invoices SET status = $2, balance_minor = $3, paid_minor = $4, credit_minor = $5, escalation_level = $6,
        days_past_due = $7, aging_bucket = $8, next_action = $9, next_action_at = $10, state_seq = $11,
-       interest_minor = $12, late_fee_minor = $13, updated_at = now()
+       interest_minor = $12, late_fee_minor = $13, contact_hold = $14, dunning_paused = $15, updated_at = now()
      WHERE invoice_id = $1 AND state_seq < $11`,
     [event.invoiceId, s.status, s.balanceMinor, s.paidMinor, s.creditMinor, s.escalationLevel, s.daysPastDue, s.agingBucket, s.nextAction, s.nextActionAt, s.seq,
-      s.interestMinor ?? 0, s.lateFeeMinor ?? 0],
+      s.interestMinor ?? 0, s.lateFeeMinor ?? 0, s.contactHold ?? null, s.dunningPaused ?? null],
   );
   return inserted.rowCount === 1;
 }

@@ -4,12 +4,13 @@
  * what they did.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { saveInvoice } from '../../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../../src/invoices/start-collection';
 import { ensureDefaultPolicy } from '../../src/policies/policy-store';
 import { invoiceWorkflowId, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
-import { testWorker } from './collections-worker';
+import { testActivities, testWorker, type NoticeTimings } from './collections-worker';
 import { freshDatabase, type TestDatabase } from './database';
 import { invoiceInput, type InvoiceOptions } from './invoice-fixtures';
 import { startResendStandIn, type ResendStandIn } from './resend-stand-in';
@@ -22,18 +23,40 @@ export interface CollectionTestBed {
   db: TestDatabase;
   resend: ResendStandIn;
   /** Registers an invoice dated relative to the server's clock and starts its workflow. */
-  start(options: Omit<InvoiceOptions, 'now'> & { historyEventLimit?: number }): Promise<InvoiceCollectionInput>;
+  start(options: Omit<InvoiceOptions, 'now'> & { historyEventLimit?: number; settle?: boolean }): Promise<InvoiceCollectionInput>;
   handleOf(input: InvoiceCollectionInput): ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>;
-  /** Emails delivered for this invoice, as step ids (the last part of their idempotency keys; `<cause>/letter` for letters). */
+  /** Emails delivered for this invoice, as step ids (the last part of their idempotency keys; `<cause>/letter` for letters, `resumed/<step>` for a notice sent when contact resumed). */
   emailSteps(input: InvoiceCollectionInput): string[];
   rows<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
   teardown(): Promise<void>;
 }
 
-export async function startCollectionTestBed(taskQueue: string): Promise<CollectionTestBed> {
+/** Event types after which a workflow is still busy: a workflow task or an activity scheduled or started. */
+const BUSY_EVENT_TYPES = new Set([5, 6, 10, 11]);
+
+/** Waits until the workflow is parked: its last history event is not a workflow task or activity in progress, twice in a row. */
+export async function settled(handle: WorkflowHandle): Promise<void> {
+  let quietPolls = 0;
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    const { events } = await handle.fetchHistory();
+    const last = events?.at(-1)?.eventType;
+    quietPolls = last !== undefined && last !== null && !BUSY_EVENT_TYPES.has(Number(last)) ? quietPolls + 1 : 0;
+    if (quietPolls >= 2) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the workflow did not settle within 10 s');
+}
+
+/** How a test bed's worker differs from the default: shorter notice timings, or activities wrapped to block or observe. */
+export interface TestBedOptions {
+  timings?: NoticeTimings;
+  wrapActivities?: (real: ReturnType<typeof testActivities>) => ReturnType<typeof testActivities>;
+}
+
+export async function startCollectionTestBed(taskQueue: string, options: TestBedOptions = {}): Promise<CollectionTestBed> {
   const [env, db, resend] = await Promise.all([timeSkippingEnvironment(), freshDatabase(), startResendStandIn()]);
   await ensureDefaultPolicy(db.pool);
-  const worker: Worker = await testWorker(env.nativeConnection, taskQueue, db.pool, resend.baseUrl);
+  const worker: Worker = await testWorker(env.nativeConnection, taskQueue, db.pool, resend.baseUrl, options.timings, options.wrapActivities);
   const running = worker.run();
   return {
     env, db, resend,
@@ -41,6 +64,8 @@ export async function startCollectionTestBed(taskQueue: string): Promise<Collect
       const input: InvoiceCollectionInput = { ...invoiceInput({ ...options, now: await env.currentTimeMs() }), historyEventLimit: options.historyEventLimit };
       await saveInvoice(db.pool, input);
       await startInvoiceCollection(env.client, taskQueue, input, await env.currentTimeMs());
+      // What the start does (a notice for a late start) finishes first, as it would before anyone reacts to it.
+      if (options.settle !== false) await settled(env.client.workflow.getHandle(invoiceWorkflowId(input.invoice.invoiceId)));
       return input;
     },
     handleOf: (input) => env.client.workflow.getHandle(invoiceWorkflowId(input.invoice.invoiceId)),
@@ -48,6 +73,7 @@ export async function startCollectionTestBed(taskQueue: string): Promise<Collect
       .filter((email) => email.idempotencyKey?.startsWith(`${invoiceWorkflowId(input.invoice.invoiceId)}/`))
       .map((email) => {
         const parts = (email.idempotencyKey as string).split('/');
+        if (parts[1] === 'resumed') return `resumed/${parts[2]}`; // a missed notice sent when contact resumed
         return parts.at(-1) === 'letter' ? parts.slice(-2).join('/') : parts.at(-1) as string;
       }),
     rows: async (sql, params) => (await db.pool.query(sql, params)).rows,

@@ -1,7 +1,7 @@
 /** A worker running the real activities against a test database and the Resend stand-in. */
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { createActivities } from '../../activities';
+import { createActivities, type ActivityDependencies } from '../../activities';
 import { resendTransport } from '../../activities/notices/mail-transport';
 import { TemplateLibrary } from '../../src/notices/template-library';
 import { createCollectionsWorker } from '../../src/temporal/worker';
@@ -9,8 +9,12 @@ import { workflowBundle } from './temporal';
 
 export const TEST_FROM = 'Example Co. AR <ar@example.com>';
 
-export function testActivities(db: Pool, resendBaseUrl?: string) {
+/** Notice settings a test may shorten: how long a provider call may take, how long the provider remembers a key. */
+export type NoticeTimings = Pick<ActivityDependencies, 'sendTimeoutMs' | 'providerWindowMs'>;
+
+export function testActivities(db: Pool, resendBaseUrl?: string, timings: NoticeTimings = {}) {
   return createActivities({
+    ...timings,
     db,
     templates: new TemplateLibrary(),
     transport: resendBaseUrl ? resendTransport('re_test_key', resendBaseUrl) : undefined,
@@ -20,12 +24,13 @@ export function testActivities(db: Pool, resendBaseUrl?: string) {
   });
 }
 
-export function testWorker(connection: NativeConnection, taskQueue: string, db: Pool, resendBaseUrl?: string): Promise<Worker> {
+export function testWorker(connection: NativeConnection, taskQueue: string, db: Pool, resendBaseUrl?: string, timings: NoticeTimings = {},
+  wrap: (real: ReturnType<typeof testActivities>) => ReturnType<typeof testActivities> = (real) => real): Promise<Worker> {
   return createCollectionsWorker({
     connection,
     namespace: 'default',
     taskQueue,
-    activities: testActivities(db, resendBaseUrl),
+    activities: wrap(testActivities(db, resendBaseUrl, timings)),
     workflowBundle: workflowBundle(),
   });
 }

@@ -1,28 +1,58 @@
 /**
  * A local HTTP server that stands in for Resend's API, so tests run the real Resend SDK and can
  * read what it sent. Like Resend, a repeated Idempotency-Key returns the first message's id.
+ * It can misbehave the ways a provider does: fail attempts with a 500, drop the connection, answer
+ * slowly, or stall without answering.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 
 export interface ReceivedEmail {
   idempotencyKey: string | undefined;
   authorization: string | undefined;
   body: { from: string; to: string | string[]; subject: string; text: string; html: string; tags?: unknown };
+  /** When the stand-in accepted it (answered 200), in real time; undefined for a failed or dropped attempt. */
+  acceptedAt?: number;
+}
+
+/** How the stand-in treats the next requests. */
+export interface StandInBehaviour {
+  /** Answer this many of the next requests with a 500. */
+  failNext?: number;
+  /** Drop the connection without an answer for this many of the next requests. */
+  dropNext?: number;
+  /** Answer every request after this many milliseconds. */
+  delayMs?: number;
+  /** Never answer (until `behave` changes it). */
+  stall?: boolean;
 }
 
 export interface ResendStandIn {
   baseUrl: string;
-  /** Every POST /emails received, repeats included. */
+  /** Every POST /emails received, failed and repeated ones included. */
   requests: ReceivedEmail[];
-  /** Emails actually delivered: one per idempotency key. */
+  /** Emails actually accepted: one per idempotency key. */
   delivered(): ReceivedEmail[];
+  /** Changes how the next requests are treated. */
+  behave(behaviour: StandInBehaviour): void;
   close(): Promise<void>;
 }
 
 export async function startResendStandIn(): Promise<ResendStandIn> {
   const requests: ReceivedEmail[] = [];
   const idsByKey = new Map<string, string>();
+  let behaviour: StandInBehaviour = {};
+  const stalled = new Set<ServerResponse>();
+
+  function accept(received: ReceivedEmail, res: ServerResponse): void {
+    if (res.destroyed) return; // the client gave up before the answer: nothing was accepted
+    const key = received.idempotencyKey;
+    const id = (key && idsByKey.get(key)) ?? randomUUID();
+    if (key) idsByKey.set(key, id);
+    received.acceptedAt = Date.now();
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
+  }
+
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -31,11 +61,24 @@ export async function startResendStandIn(): Promise<ResendStandIn> {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'not_found', message: 'not found', statusCode: 404 }));
         return;
       }
-      const key = req.headers['idempotency-key'] as string | undefined;
-      requests.push({ idempotencyKey: key, authorization: req.headers.authorization, body: JSON.parse(raw) });
-      const id = (key && idsByKey.get(key)) ?? randomUUID();
-      if (key) idsByKey.set(key, id);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
+      const received: ReceivedEmail = { idempotencyKey: req.headers['idempotency-key'] as string | undefined, authorization: req.headers.authorization, body: JSON.parse(raw) };
+      requests.push(received);
+      if (behaviour.failNext) {
+        behaviour.failNext -= 1;
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'internal_server_error', message: 'stand-in failure', statusCode: 500 }));
+        return;
+      }
+      if (behaviour.dropNext) {
+        behaviour.dropNext -= 1;
+        res.socket?.destroy();
+        return;
+      }
+      if (behaviour.stall) {
+        stalled.add(res);
+        return;
+      }
+      if (behaviour.delayMs) setTimeout(() => accept(received, res), behaviour.delayMs);
+      else accept(received, res);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -46,8 +89,15 @@ export async function startResendStandIn(): Promise<ResendStandIn> {
     requests,
     delivered() {
       const seen = new Set<string | undefined>();
-      return requests.filter((request) => (seen.has(request.idempotencyKey) ? false : (seen.add(request.idempotencyKey), true)));
+      return requests.filter((request) => request.acceptedAt !== undefined && (seen.has(request.idempotencyKey) ? false : (seen.add(request.idempotencyKey), true)));
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    behave(next) {
+      behaviour = { ...next };
+    },
+    close: () => new Promise((resolve) => {
+      for (const res of stalled) res.socket?.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }

@@ -9,7 +9,7 @@ import { saveInvoice } from '../../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../../src/invoices/start-collection';
 import { ensureDefaultPolicy } from '../../src/policies/policy-store';
 import {
-  cancelInvoiceSignal, invoiceStateQuery, invoiceWorkflowId, recordPaymentUpdate, writeOffDecisionSignal,
+  cancelInvoiceSignal, decideWriteOffUpdate, invoiceStateQuery, invoiceWorkflowId, recordPaymentUpdate, writeOffDecisionSignal,
   type InvoiceCollectionInput, type InvoiceOutcome,
 } from '../../workflows/invoice-collection/definitions';
 import { testWorker } from '../support/collections-worker';
@@ -108,7 +108,7 @@ test('a full 180-day life: each notice on its day, the final notice, the call, t
     { kind: 'write_off_review', level: 'management' },
   ]);
 
-  await handle.signal(writeOffDecisionSignal, { approved: true, decidedBy: 'controller@example.com', note: 'uncollectible' });
+  await handle.executeUpdate(decideWriteOffUpdate, { args: [{ approved: true, decidedBy: 'controller@example.com', role: 'ar-manager', note: 'uncollectible' }] });
   const outcome: InvoiceOutcome = await handle.result();
   expect(outcome.status).toBe('written_off');
   expect(outcome.balance).toEqual({ amountMinor: 125_000, currency: 'USD' });
@@ -204,13 +204,33 @@ test('an invoice registered beyond the review age goes straight to the write-off
   expect(state.status).toBe('write_off_review');
   expect(state.skippedSteps).toHaveLength(10);
   // Declined: collection continues, and the next review comes after the policy's interval.
-  await handle.signal(writeOffDecisionSignal, { approved: false, decidedBy: 'controller@example.com' });
+  await handle.executeUpdate(decideWriteOffUpdate, { args: [{ approved: false, decidedBy: 'controller@example.com' }] });
   await env.sleep(DAY / 2);
   const after = await handle.query(invoiceStateQuery);
   expect(after.status).toBe('in_collection');
   expect(after.nextAction?.description).toBe('write-off review, day 270');
   await handle.signal(cancelInvoiceSignal, { reason: 'test over' });
   expect((await handle.result()).status).toBe('cancelled');
+});
+
+test('the legacy write-off signal takes the approval hierarchy: a collector cannot write off 90,000.00, a CFO can (through the update)', async () => {
+  const input = await start({ dueInDays: -200, amountMinor: 9_000_000 });
+  const handle = handleOf(input);
+  await env.sleep(DAY / 2);
+  expect((await handle.query(invoiceStateQuery)).status).toBe('write_off_review');
+  await handle.signal(writeOffDecisionSignal, { approved: true, decidedBy: 'someone@example.com', role: 'collector' });
+  await handle.signal(writeOffDecisionSignal, { approved: true, decidedBy: 'controller@example.com', role: 'controller' });
+  await env.sleep(DAY / 2);
+  expect((await handle.query(invoiceStateQuery)).status).toBe('write_off_review');
+  const refused = await rows<{ summary: string }>("SELECT summary FROM collection_events WHERE invoice_id = $1 AND type = 'write_off_decision_refused' ORDER BY event_id", [input.invoice.invoiceId]);
+  expect(refused).toHaveLength(2);
+  expect(refused[1].summary).toContain('role');
+  await expect(handle.executeUpdate(decideWriteOffUpdate, { args: [{ approved: true, decidedBy: 'controller@example.com', role: 'controller' }] }))
+    .rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  const decided = await handle.executeUpdate(decideWriteOffUpdate, { args: [{ approved: true, decidedBy: 'cfo@example.com', role: 'cfo' }] });
+  expect(decided.status).toBe('written_off');
+  const ledger = await rows<{ kind: string; amount_minor: number }>("SELECT kind, amount_minor FROM ledger_entries WHERE invoice_id = $1 AND kind = 'write_off'", [input.invoice.invoiceId]);
+  expect(ledger).toEqual([{ kind: 'write_off', amount_minor: -9_000_000 }]);
 });
 
 test('cancel (invoice voided) ends collection cleanly', async () => {

@@ -186,8 +186,9 @@ describe('holds', () => {
     const at182 = await state();
     expect(at182.status).toBe('write_off_review');
     expect(at182.skippedSteps).toContain('escalate-agency');
-    // Only the legal hand-off letter of day 100, before the hold; nothing after it.
-    expect(bed.emailSteps(input)).toEqual(['escalate-legal/letter']);
+    // Started at day 100 with the final notice skipped: it goes out first and the legal letter waits the
+    // contact gap behind it; the hold then keeps the letter back. Nothing else reaches the customer.
+    expect(bed.emailSteps(input)).toEqual(['resumed/final-notice']);
     expect((await tasksOf(input)).map((t) => t.kind)).toEqual(['escalation', 'write_off_review']);
     await handle.executeUpdate(releaseHoldUpdate, { args: [{ holdId: 'H-1', releasedBy: 'legal@example.com' }] });
     expect((await state()).holds).toEqual([]);
@@ -199,8 +200,8 @@ describe('holds', () => {
     const { handle, cancel } = updates(input);
     await handle.executeUpdate(placeHoldUpdate, { args: [{ holdId: 'H-2', kind: 'seasonal', reason: 'harvest season', until: addDays(await today(), 9) }] });
     await bed.env.sleep(21 * DAY);
-    // −3 and +1 fell inside the pause and were skipped; +7 and +15 went out after it.
-    expect(bed.emailSteps(input)).toEqual(['reminder-7-days', 'reminder-15-days']);
+    // −3 and +1 fell inside the pause and were skipped; the more severe of them goes out once when it ends, then +7 and +15.
+    expect(bed.emailSteps(input)).toEqual(['resumed/reminder-1-day', 'reminder-7-days', 'reminder-15-days']);
     expect(await eventTypes(input)).toEqual(expect.arrayContaining(['hold_placed', 'step_skipped', 'hold_released']));
     await cancel();
   });
@@ -308,9 +309,9 @@ describe('settlement offers', () => {
     await bed.env.sleep(16 * DAY);
     expect((await state()).settlement).toBeNull();
     expect(await eventTypes(input)).toContain('settlement_expired');
-    // Resumed at day 36: the step that applies now (the collector call) runs; the final notice it passed is recorded as skipped.
-    expect(bed.emailSteps(input)).toEqual(['reminder-15-days', 'S-2/letter']);
-    expect((await state()).skippedSteps).toContain('final-notice');
+    // Resumed at day 36: the final notice it passed goes out first, then the step that applies now (the collector call).
+    expect(bed.emailSteps(input)).toEqual(['reminder-15-days', 'S-2/letter', 'final-notice']);
+    expect((await state()).skippedSteps).not.toContain('final-notice');
     expect((await tasksOf(input)).at(-1)).toMatchObject({ kind: 'call', level: 'collector' });
     await cancel();
   });

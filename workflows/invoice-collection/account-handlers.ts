@@ -20,8 +20,8 @@ import {
   type BankruptcyNotice, type InvoiceState, type PaymentInput, type PaymentResult, type PolicyMove, type ReversalInput,
   type SettlementAnswer, type SettlementDecision, type SettlementOffer, type WaiverInput, type WriteOffDecision,
 } from './definitions';
-import { LIFECYCLE_V3 } from './patches';
-import { notApplicable, refuse } from './refusals';
+import { LIFECYCLE_V3, SMALL_BALANCE, WRITE_OFF_SIGNAL_CHECKS } from './patches';
+import { notApplicable, refusalOf, refuse } from './refusals';
 import { completePolicy } from './policy-snapshot';
 
 export class AccountHandlers extends AccountCommitments {
@@ -29,9 +29,7 @@ export class AccountHandlers extends AccountCommitments {
 
   protected registerAccountHandlers(): void {
     setHandler(recordPaymentUpdate, (payment) => this.receivePayment(payment), { validator: (payment) => this.checkPayment(payment) });
-    setHandler(writeOffDecisionSignal, (decision) => {
-      if (this.s.status === 'write_off_review') this.writeOffDecision = decision;
-    });
+    setHandler(writeOffDecisionSignal, (decision) => this.receiveWriteOffSignal(decision));
     setHandler(decideWriteOffUpdate, (decision) => this.decideWriteOff(decision), { validator: (decision) => this.checkWriteOffDecision(decision) });
     setHandler(openDisputeUpdate, (dispute) => this.openDispute(dispute), { validator: (dispute) => this.checkDispute(dispute) });
     setHandler(resolveDisputeUpdate, (resolution) => this.resolveDispute(resolution), { validator: (resolution) => this.checkResolution(resolution) });
@@ -110,6 +108,7 @@ export class AccountHandlers extends AccountCommitments {
     }]);
     await this.settleIfPaidOff();
     await this.keepPromiseIfPaid();
+    if (patched(SMALL_BALANCE)) this.wakeups += 1; // the main loop checks what is left
     this.updateSearchAttributes();
     return this.paymentResult(payment.paymentId, false);
   }
@@ -207,7 +206,7 @@ export class AccountHandlers extends AccountCommitments {
     if (patched(LIFECYCLE_V3)) {
       const discount = `${this.format(this.s.balance.balanceMinor - offer.amountMinor)} (${offer.discountBasisPoints / 100} %)`;
       await this.sendLetter(`settlement/${offer.offerId}/letter`, { name: 'settlement-offer', settlement: { discount, amount: this.money(offer.amountMinor), deadline: offer.deadline } },
-        `Settlement offer ${offer.offerId} sent to ${this.input.customer.name}`);
+        `Settlement offer ${offer.offerId} sent to ${this.input.customer.name}`, offer.offerId);
     }
   }
 
@@ -258,6 +257,26 @@ export class AccountHandlers extends AccountCommitments {
     await this.record(`settlement/${offer.offerId}/expired`, 'settlement_expired', `Settlement ${offer.offerId} expired unpaid on ${offer.deadline}: collection resumes`, { settlement: offer });
   }
 
+  // ── small balances ────────────────────────────────────────────────────────
+
+  /** Below the policy's minimum for its currency, dunning stops: the remainder is written off or kept without contact. */
+  protected async settleSmallBalance(): Promise<void> {
+    const { balanceMinor, currency } = this.s.balance;
+    const minimum = this.policy.smallBalance.minimumMinor[currency];
+    if (this.s.smallBalance === 'kept' && (this.closed || !minimum || balanceMinor >= minimum)) this.s.smallBalance = null;
+    if (this.closed || this.s.smallBalance || !minimum || balanceMinor <= 0 || balanceMinor >= minimum || !patched(SMALL_BALANCE)) return;
+    const why = `${this.formatBalance()} is below the policy's minimum of ${this.format(minimum)}`;
+    if (this.policy.smallBalance.action === 'write_off') {
+      this.s.smallBalance = 'written_off';
+      this.closeAs('written_off');
+      await this.postLedger('small-balance-write-off', 'write_off', -balanceMinor, `Small balance written off: ${why}`, { minimumMinor: minimum });
+    } else {
+      this.s.smallBalance = 'kept';
+      await this.record('small-balance', 'small_balance_kept', `Dunning stopped: ${why}; kept as a receivable without contact`, { minimumMinor: minimum });
+    }
+    this.updateSearchAttributes();
+  }
+
   // ── bankruptcy and write-off ──────────────────────────────────────────────
 
   /** A bankruptcy notice stops contact at once (a legal hold) and opens the write-off review now. */
@@ -277,6 +296,23 @@ export class AccountHandlers extends AccountCommitments {
     if (!decision.role) refuse('role', `an approval must name the approver's role (${this.policy.writeOff.approvalHierarchy.map((a) => a.role).join(', ')})`);
     const refusal = approvalRefusal(decision.role, this.s.balance.balanceMinor, this.s.balance.currency, this.policy.writeOff);
     if (refusal) refuse('role', refusal);
+  }
+
+  /**
+   * The signal kept for workflows started before the update existed. It takes the update's checks, so
+   * no entry point writes off above the approver's limit; a refused decision is recorded, not applied.
+   */
+  private async receiveWriteOffSignal(decision: WriteOffDecision): Promise<void> {
+    if (this.s.status !== 'write_off_review') return;
+    if (patched(WRITE_OFF_SIGNAL_CHECKS)) {
+      const refusal = refusalOf(() => this.checkWriteOffDecision(decision));
+      if (refusal) {
+        await this.record(`write-off-signal-refused/${this.s.seq}`, 'write_off_decision_refused',
+          `Write-off decision by ${decision.decidedBy}${decision.role ? ` (${decision.role})` : ''} refused: ${refusal}`, { ...decision, refusal });
+        return;
+      }
+    }
+    this.writeOffDecision = decision;
   }
 
   /** Hands the decision to the review and answers once it has been recorded. */

@@ -8,6 +8,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CollectionEvent } from '../../activities/collection-log/collection-event';
 import { agingBucket } from '../../src/domain/aging';
 import { addDays, daysPastDue, instantForOffset, isoDateOf, startOfDateUtc } from '../../src/domain/calendar';
+import { finalNoticePerformed } from '../../src/domain/contact-resumption';
 import { dunningPlan } from '../../src/domain/dunning-schedule';
 import { openingBalance, withChargeFields } from '../../src/domain/invoice-balance';
 import { formatMoney, type Money } from '../../src/domain/money';
@@ -50,6 +51,10 @@ function initialState(input: InvoiceCollectionInput): CarriedState {
     settlementDiscountMinor: 0,
     continuedAsNew: 0,
     movedToPolicy: null,
+    lastNoticeOffsetDays: null,
+    missedNoticeStepIds: [],
+    queuedLetters: [],
+    smallBalance: null,
   };
 }
 
@@ -112,6 +117,7 @@ export class CollectionState {
 
   /** Why dunning waits now (nothing is sent, steps that pass are caught up once when it ends), if it does. */
   protected dunningPause(): string | null {
+    if (this.s.smallBalance === 'kept') return `the balance of ${this.formatBalance()} is below the policy's minimum for ${this.s.balance.currency}`;
     if (this.s.settlement) return `settlement offer ${this.s.settlement.offerId} ${this.s.settlement.status === 'open' ? `open until ${this.s.settlement.deadline}` : 'awaiting approval'}`;
     if (this.s.promise) return `promise to pay by ${this.s.promise.promisedDate}`;
     if (this.s.disputes.some((d) => d.status === 'open') && this.collectibleMinor() === 0) return 'the whole balance is disputed';
@@ -122,6 +128,24 @@ export class CollectionState {
   protected contactHold(): string | null {
     const hold = this.s.holds[0];
     return hold ? `${hold.kind} hold: ${hold.reason}` : null;
+  }
+
+  /**
+   * Why a contact decided earlier must not be delivered now, if it must not: the invoice closed,
+   * contact is held, or (for dunning notices) dunning is paused. Checked after every await before
+   * contacting the customer, and watched while a contact is in flight.
+   */
+  protected contactStopped(purpose: 'dunning' | 'letter'): string | null {
+    if (this.closed) return `the invoice is ${this.s.status.replace('_', ' ')}`;
+    const hold = this.contactHold();
+    if (hold) return `contact is held (${hold})`;
+    const pause = purpose === 'dunning' ? this.dunningPause() : null;
+    return pause ? `dunning is paused (${pause})` : null;
+  }
+
+  /** Whether the customer has been sent the final notice. */
+  protected finalNoticeSent(): boolean {
+    return this.s.finalNoticeSent ?? finalNoticePerformed(this.plan, this.s.upcomingStepIds, this.s.skippedSteps);
   }
 
   protected money(amountMinor: number): Money {
@@ -165,6 +189,8 @@ export class CollectionState {
         agingBucket: agingBucket(age, this.policy.agingBuckets),
         nextAction: next?.description ?? null,
         nextActionAt: next?.at ?? null,
+        contactHold: this.contactHold(),
+        dunningPaused: this.dunningPause(),
       },
     };
   }

@@ -9,6 +9,7 @@ import type { InvoiceBalance, PaymentAllocation } from '../../src/domain/invoice
 import type { Money } from '../../src/domain/money';
 import type { DisputeCategory } from '../../src/domain/policy/account-handling';
 import type { CollectionsPolicy, EscalationLevel, RiskTier, Segment } from '../../src/domain/policy/schema';
+import type { LetterRequest } from '../../activities/notices/activities';
 
 export type { EscalationState } from '../../src/domain/escalation-ladder';
 
@@ -181,6 +182,28 @@ export interface CarriedState {
   continuedAsNew: number;
   /** The policy an operator moved the invoice to, replacing the snapshot it started with. */
   movedToPolicy: CollectionsPolicy | null;
+  /** Whether the final notice has gone out; absent in states that predate it (then derived from the steps). */
+  finalNoticeSent?: boolean;
+  /** When the final notice went out (epoch ms), so a hand-off letter keeps the policy's gap after it. */
+  finalNoticeSentAt?: number;
+  /** Day of the latest notice sent, so a missed one is sent only if it says more. */
+  lastNoticeOffsetDays?: number | null;
+  /** Notices skipped while contact was held: the most severe goes out once contact resumes. */
+  missedNoticeStepIds?: string[];
+  /** Letters handlers asked for; only the main loop sends them (see customer-contact.ts). */
+  queuedLetters?: QueuedLetter[];
+  /** Set when the balance fell below the policy's minimum: written off, or kept without contact. */
+  smallBalance?: 'written_off' | 'kept' | null;
+}
+
+/** A letter waiting for the main loop: sent when contact is allowed and `notBefore` (epoch ms) has passed. */
+export interface QueuedLetter {
+  key: string;
+  letter: LetterRequest;
+  summary: string;
+  notBefore?: number;
+  /** A settlement letter is only sent while its offer is still open. */
+  offerId?: string;
 }
 
 /** A payment to apply. `paymentId` makes it idempotent. */
@@ -309,7 +332,10 @@ export interface InvoiceOutcome {
 
 export const recordPaymentUpdate = defineUpdate<PaymentResult, [PaymentInput]>('recordPayment');
 export const cancelInvoiceSignal = defineSignal<[CancelInput]>('cancelInvoice');
-/** Kept for workflows started before write-off decisions became an update; new callers use `decideWriteOffUpdate`. */
+/**
+ * Kept for workflows started before write-off decisions became an update, with the update's checks;
+ * not part of the API. Callers use `decideWriteOffUpdate`, which answers.
+ */
 export const writeOffDecisionSignal = defineSignal<[WriteOffDecision]>('writeOffDecision');
 export const decideWriteOffUpdate = defineUpdate<InvoiceState, [WriteOffDecision]>('decideWriteOff');
 export const openDisputeUpdate = defineUpdate<InvoiceState, [DisputeInput]>('openDispute');

@@ -8,3 +8,26 @@ export const LIFECYCLE_V2 = 'invoice-lifecycle-v2';
 
 /** Customer contact moved off quiet weekdays and holidays; a closed invoice's age stops at its close. */
 export const LIFECYCLE_V3 = 'invoice-lifecycle-v3';
+
+/**
+ * The contact rule: a notice is re-checked after every await before it is sent, cancelled in flight
+ * when the invoice closes or contact is held, only the main loop contacts the customer (handlers
+ * queue letters), and a send whose retries leave the provider's idempotency window is suppressed.
+ * Deprecate once no invoice started before it is open (the longest life plus after-care windows).
+ */
+export const CONTACT_GUARD = 'invoice-contact-guard';
+
+/**
+ * Contact resumes with the most severe notice missed during a hold or pause, and no hand-off letter
+ * reaches a customer who has not had the final notice. Deprecate as CONTACT_GUARD.
+ */
+export const CONTACT_RESUMES = 'invoice-contact-resumes';
+
+/** The write-off decision signal takes the update's approval checks. Deprecate as CONTACT_GUARD. */
+export const WRITE_OFF_SIGNAL_CHECKS = 'write-off-signal-checks';
+
+/** A dispute resolved while its SLA check awaits is not marked breached or escalated. Deprecate as CONTACT_GUARD. */
+export const DISPUTE_SLA_RECHECK = 'dispute-sla-recheck';
+
+/** A balance below the policy's minimum for its currency stops dunning (written off or kept without contact). Deprecate as CONTACT_GUARD. */
+export const SMALL_BALANCE = 'small-balance';

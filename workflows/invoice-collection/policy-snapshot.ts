@@ -21,5 +21,7 @@ export function completePolicy(snapshot: CollectionsPolicy): CollectionsPolicy {
     agency: partial.agency ?? DEFAULT_POLICY.agency,
     promises: partial.promises ?? DEFAULT_POLICY.promises,
     chargebacks: partial.chargebacks ?? DEFAULT_POLICY.chargebacks,
+    // Snapshots from before the minimum had none: their invoices are chased to the end as before.
+    smallBalance: partial.smallBalance ?? { minimumMinor: {}, action: 'keep_without_contact' },
   };
 }

@@ -33,3 +33,14 @@ export function fieldRefusalOf(error: unknown): FieldRefusal | undefined {
   const candidate = detail as Partial<FieldRefusal> | undefined;
   return typeof candidate?.field === 'string' && typeof candidate.reason === 'string' ? { field: candidate.field, reason: candidate.reason } : undefined;
 }
+
+/** Runs a check and answers its refusal as text, or null when it passes. */
+export function refusalOf(check: () => void): string | null {
+  try {
+    check();
+    return null;
+  } catch (error) {
+    if (error instanceof ApplicationFailure) return error.message;
+    throw error;
+  }
+}

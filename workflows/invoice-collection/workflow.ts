@@ -15,7 +15,8 @@ import { approvalNeeded, higherLevel } from '../../src/domain/escalation-ladder'
 import type { DunningStep } from '../../src/domain/policy/schema';
 import { AccountHandlers } from './account-handlers';
 import { activities } from './collection-effects';
-import { LIFECYCLE_V2, LIFECYCLE_V3 } from './patches';
+import { CONTACT_RESUMES, DISPUTE_SLA_RECHECK, LIFECYCLE_V2, LIFECYCLE_V3 } from './patches';
+import { catchUp } from '../../src/domain/contact-resumption';
 import { cancelInvoiceSignal, invoiceStateQuery, type InvoiceCollectionInput, type InvoiceOutcome, type WriteOffDecision } from './definitions';
 
 
@@ -48,6 +49,7 @@ class InvoiceCollection extends AccountHandlers {
     for (;;) {
       await this.dunning();
       while (!this.closed) await this.writeOffReview();
+      await this.sendQueuedLetters(); // letters still queued at the close are recorded as suppressed
       if (this.s.status === 'cancelled') await this.record('cancelled', 'invoice_cancelled', `cancelled: ${this.s.cancelReason}`, { reason: this.s.cancelReason });
       if (!patched(LIFECYCLE_V2)) break;
       if (!(await this.afterCare())) break;
@@ -86,6 +88,9 @@ class InvoiceCollection extends AccountHandlers {
     while (!this.closed && !this.reviewDue()) {
       await this.continueAsNewIfDue();
       await this.settleDueEvents();
+      await this.settleSmallBalance();
+      await this.sendQueuedLetters();
+      await this.sendMissedNotice();
       if (this.closed || this.reviewDue()) break;
       const due = this.stepsById(this.s.upcomingStepIds).filter((step) => this.stepInstant(step) <= Date.now());
       if (due.length > 0 && !this.dunningPause()) {
@@ -99,6 +104,7 @@ class InvoiceCollection extends AccountHandlers {
 
   /** Steps that came due while dunning waited are caught up once: the latest runs, the others are recorded as skipped. */
   private async performDue(due: DunningStep[]): Promise<void> {
+    if (due.length > 1 && patched(CONTACT_RESUMES)) return this.catchUpDue(due);
     const step = due[due.length - 1];
     const missed = due.slice(0, -1);
     this.s.upcomingStepIds = this.s.upcomingStepIds.filter((id) => !due.some((d) => d.id === id));
@@ -110,20 +116,41 @@ class InvoiceCollection extends AccountHandlers {
     await this.perform(step);
   }
 
+  /** Steps that came due together: the most severe notice goes out first, then the latest internal step. */
+  private async catchUpDue(due: DunningStep[]): Promise<void> {
+    const { notice, internal, skipped } = catchUp(due);
+    this.s.upcomingStepIds = this.s.upcomingStepIds.filter((id) => !due.some((d) => d.id === id));
+    const performed = [notice, internal].filter((step): step is DunningStep => step !== undefined);
+    if (skipped.length > 0) {
+      this.s.skippedSteps.push(...skipped.map((s) => s.id));
+      await this.record(`caught-up/${performed.map((s) => s.id).join('+')}`, 'steps_skipped',
+        `skipped ${skipped.map((s) => s.id).join(', ')} while dunning waited; ${performed.map((s) => s.id).join(' and ')} ${performed.length > 1 ? 'apply' : 'applies'} now`,
+        { skippedSteps: skipped.map((s) => s.id) });
+    }
+    for (const step of performed) {
+      if (this.closed) return;
+      await this.perform(step);
+    }
+  }
+
   private async perform(step: DunningStep): Promise<void> {
     if (this.daysPastDue() > 0 && this.s.status === 'scheduled') this.s.status = 'in_collection';
     const hold = this.contactHold();
     if (hold && reachesCustomer(step)) {
       this.s.skippedSteps.push(step.id);
+      if (step.action === 'email' && patched(CONTACT_RESUMES)) this.missedNotices().push(step.id);
       await this.record(`step/${step.id}`, 'step_skipped', `${describeStep(step)} skipped: ${hold}`, { stepId: step.id, hold });
       this.updateSearchAttributes();
       return;
     }
     switch (step.action) {
-      case 'email':
+      case 'email': {
         await this.postInterest();
-        await this.sendNotice(step);
+        const sent = await this.sendNotice(step);
+        // Stopped by a hold or pause that landed meanwhile: it counts as missed, like a step skipped during a hold.
+        if (!sent && !this.closed && this.contactStopped('dunning') && patched(CONTACT_RESUMES)) this.missedNotices().push(step.id);
         break;
+      }
       case 'call_task':
         this.escalateTo('collector');
         await this.openTask(step.id, 'call', 'collector', `Call ${this.input.customer.name} about invoice #${this.input.invoice.invoiceNumber}`, { script: step.script });
@@ -162,9 +189,14 @@ class InvoiceCollection extends AccountHandlers {
     await this.breakPromiseIfDue();
     await this.expireSettlementIfDue();
     for (const hold of this.s.holds.filter((h) => h.until !== undefined && this.today() >= h.until)) await this.endHold(hold.holdId, `ended on ${hold.until}`);
-    for (const dispute of this.s.disputes.filter((d) => d.status === 'open' && !d.slaBreached && Date.now() >= this.dateInstant(addDays(d.slaDue, 1)))) {
+    const breached = this.s.disputes.filter((d) => d.status === 'open' && !d.slaBreached && Date.now() >= this.dateInstant(addDays(d.slaDue, 1)));
+    // A resolution may land while an earlier breach is saved: a resolved dispute is neither breached nor escalated.
+    const recheck = breached.length > 0 && patched(DISPUTE_SLA_RECHECK);
+    for (const dispute of breached) {
+      if (recheck && dispute.status !== 'open') continue;
       dispute.slaBreached = true;
       await this.saveDispute(dispute.disputeId, 'sla-breached', 'dispute_sla_breached', `Dispute ${dispute.disputeId} not resolved by ${dispute.slaDue}: SLA breached, escalated to management`);
+      if (recheck && dispute.status !== 'open') continue;
       await this.openTask(`dispute/${dispute.disputeId}/sla-breached`, 'escalation', 'management',
         `Dispute ${dispute.disputeId} (${dispute.category}) on invoice #${this.input.invoice.invoiceNumber} is past its SLA (${dispute.slaDue}); ${dispute.department} has not resolved it`,
         { dispute });
@@ -187,6 +219,7 @@ class InvoiceCollection extends AccountHandlers {
     for (const d of this.s.disputes) {
       if (d.status === 'open' && !d.slaBreached) wakes.push({ at: this.dateInstant(addDays(d.slaDue, 1)), description: `dispute ${d.disputeId} SLA (${d.slaDue})` });
     }
+    for (const letter of this.queuedLetters()) if (letter.notBefore && letter.notBefore > Date.now()) wakes.push({ at: letter.notBefore, description: `${letter.summary} (after the final notice)` });
     const { percentBasisPoints, afterDays } = this.policy.lateFee;
     if (percentBasisPoints > 0 && !this.s.lateFeeCharged && !this.s.waived.lateFee) wakes.push({ at: this.dayInstant(afterDays), description: `late fee, day ${afterDays}` });
     return wakes.reduce((earliest, wake) => (wake.at < earliest.at ? wake : earliest));
@@ -228,7 +261,11 @@ class InvoiceCollection extends AccountHandlers {
       `Write-off review: invoice #${this.input.invoice.invoiceNumber}, ${this.formatBalance()} at ${this.daysPastDue()} days${why}`,
       { requiredApprover: this.requiredWriteOffApprover(), approvalHierarchy: this.policy.writeOff.approvalHierarchy });
     this.updateSearchAttributes();
-    await condition(() => this.closed || this.writeOffDecision !== undefined);
+    const answered = () => this.closed || this.writeOffDecision !== undefined;
+    while (!answered()) {
+      await condition(() => answered() || this.letterReady());
+      await this.sendQueuedLetters();
+    }
     // Set by a handler while we waited; TypeScript cannot see that.
     const decision = this.writeOffDecision as WriteOffDecision | undefined;
     if (this.closed || !decision) {

@@ -47,3 +47,14 @@ export const chargebacksSchema = z.object({
   /** Days a paid invoice stays open for a chargeback or returned payment, which reopens it. */
   windowDays: z.number().int().min(0).max(540).default(120),
 }).strict();
+
+/**
+ * A balance too small to chase: below the minimum for its currency dunning stops, and the remainder
+ * is written off (no approval needed below the minimum) or kept as a receivable without contact.
+ * Currencies not listed have no minimum.
+ */
+export const smallBalanceSchema = z.object({
+  minimumMinor: z.record(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'), z.number().int().min(1).max(100_000_000))
+    .default({ USD: 100, EUR: 100, GBP: 100, CAD: 100, AUD: 100 }),
+  action: z.enum(['write_off', 'keep_without_contact']).default('write_off'),
+}).strict();

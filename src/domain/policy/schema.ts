@@ -6,7 +6,7 @@ import { z } from 'zod';
 import {
   agencySchema, contactSchema, disputesSchema, escalationApprovalsSchema, promisesSchema, writeOffApproverSchema,
 } from './account-handling';
-import { chargebacksSchema, interestSchema, lateFeeSchema, paymentPlansSchema, settlementSchema } from './financial-terms';
+import { chargebacksSchema, interestSchema, lateFeeSchema, paymentPlansSchema, settlementSchema, smallBalanceSchema } from './financial-terms';
 
 export const SEGMENTS = ['strategic', 'enterprise', 'smb', 'government', 'international'] as const;
 export const RISK_TIERS = ['green', 'yellow', 'orange', 'red'] as const;
@@ -107,6 +107,7 @@ export const collectionsPolicySchema = z.object({
   agency: agencySchema.prefault({}),
   promises: promisesSchema.prefault({}),
   chargebacks: chargebacksSchema.prefault({}),
+  smallBalance: smallBalanceSchema.prefault({}),
 }).strict().superRefine((policy, ctx) => {
   const seen = new Set<string>();
   policy.dunningSteps.forEach((step, index) => {
