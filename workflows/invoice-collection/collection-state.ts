@@ -7,8 +7,9 @@ import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workf
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CollectionEvent } from '../../activities/collection-log/collection-event';
 import { agingBucket } from '../../src/domain/aging';
-import { addDays, daysPastDue, instantForOffset, isoDateOf, startOfDateUtc } from '../../src/domain/calendar';
+import { daysPastDue, isoDateOf } from '../../src/domain/calendar';
 import { finalNoticePerformed } from '../../src/domain/contact-resumption';
+import { collectibleMinor, dateInstant, dayInstant, dunningPause, promiseDeadline, type InvoiceClock } from '../../src/domain/collection-timing';
 import { dunningPlan } from '../../src/domain/dunning-schedule';
 import { openingBalance, withChargeFields } from '../../src/domain/invoice-balance';
 import { formatMoney, type Money } from '../../src/domain/money';
@@ -93,35 +94,31 @@ export class CollectionState {
 
   /** The instant a day (relative to the due date) begins for the workflow: the policy's send hour. */
   protected dayInstant(offsetDays: number): number {
-    return instantForOffset(this.input.invoice.dueDate, offsetDays, this.policy.sendHourUtc);
+    return dayInstant(this.clock(), offsetDays);
   }
 
   /** The instant a calendar date begins for the workflow: the policy's send hour that day. */
   protected dateInstant(isoDate: string): number {
-    return startOfDateUtc(isoDate) + this.policy.sendHourUtc * 3_600_000;
+    return dateInstant(this.clock(), isoDate);
   }
 
   protected stepsById(ids: string[]): DunningStep[] {
     return ids.map((id) => this.plan.find((step) => step.id === id)).filter((step): step is DunningStep => step !== undefined);
   }
 
-  /** Disputed and still open, in minor units. */
-  protected disputedMinor(): number {
-    return this.s.disputes.filter((d) => d.status === 'open').reduce((sum, d) => sum + d.amountMinor, 0);
-  }
-
   /** What dunning may ask for: the balance less what is under dispute. */
   protected collectibleMinor(): number {
-    return Math.max(0, this.s.balance.balanceMinor - this.disputedMinor());
+    return collectibleMinor(this.s);
   }
 
   /** Why dunning waits now (nothing is sent, steps that pass are caught up once when it ends), if it does. */
   protected dunningPause(): string | null {
-    if (this.s.smallBalance === 'kept') return `the balance of ${this.formatBalance()} is below the policy's minimum for ${this.s.balance.currency}`;
-    if (this.s.settlement) return `settlement offer ${this.s.settlement.offerId} ${this.s.settlement.status === 'open' ? `open until ${this.s.settlement.deadline}` : 'awaiting approval'}`;
-    if (this.s.promise) return `promise to pay by ${this.s.promise.promisedDate}`;
-    if (this.s.disputes.some((d) => d.status === 'open') && this.collectibleMinor() === 0) return 'the whole balance is disputed';
-    return null;
+    return dunningPause(this.s);
+  }
+
+  /** The invoice's clock for the pure timing rules: its due date and the policy. */
+  protected clock(): InvoiceClock {
+    return { dueDate: this.input.invoice.dueDate, policy: this.policy };
   }
 
   /** Why customer contact is held now (steps that pass are skipped, the clock keeps running), if it is. */
@@ -247,6 +244,6 @@ export class CollectionState {
 
   /** The date a promise counts as broken: the promised date plus the policy's grace. */
   protected promiseDeadline(): string | null {
-    return this.s.promise ? addDays(this.s.promise.promisedDate, this.policy.promises.graceDays + 1) : null;
+    return promiseDeadline(this.clock(), this.s);
   }
 }

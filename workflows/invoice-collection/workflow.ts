@@ -17,6 +17,7 @@ import { AccountHandlers } from './account-handlers';
 import { activities } from './collection-effects';
 import { CONTACT_RESUMES, DISPUTE_SLA_RECHECK, LIFECYCLE_V2, LIFECYCLE_V3 } from './patches';
 import { catchUp } from '../../src/domain/contact-resumption';
+import { nextWake, reviewDay, reviewDue, type Wake } from '../../src/domain/collection-timing';
 import { cancelInvoiceSignal, invoiceStateQuery, type InvoiceCollectionInput, type InvoiceOutcome, type WriteOffDecision } from './definitions';
 
 
@@ -25,12 +26,6 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
   const collection = new InvoiceCollection(input);
   collection.setup();
   return collection.run();
-}
-
-/** A moment the workflow wakes for, and what it will do then. */
-interface Wake {
-  at: number;
-  description: string;
 }
 
 class InvoiceCollection extends AccountHandlers {
@@ -206,23 +201,9 @@ class InvoiceCollection extends AccountHandlers {
 
   /** The earliest moment something is due: the next step (unless dunning waits), a deadline, or the review. */
   private nextWake(): Wake {
-    const wakes: Wake[] = [];
     const next = this.stepsById(this.s.upcomingStepIds)[0];
-    if (next && !this.dunningPause()) wakes.push({ at: this.stepInstant(next), description: `${describeStep(next)}, day ${next.offsetDays}` });
-    const reviewDay = this.reviewDay();
-    wakes.push({ at: this.dayInstant(reviewDay), description: `write-off review, day ${reviewDay}` });
-    const promiseDeadline = this.promiseDeadline();
-    if (promiseDeadline) wakes.push({ at: this.dateInstant(promiseDeadline), description: `promise ${this.s.promise?.promiseId} due (${this.s.promise?.promisedDate} plus grace)` });
-    const deadline = this.s.settlement?.deadline;
-    if (deadline) wakes.push({ at: this.dateInstant(addDays(deadline, 1)), description: `settlement ${this.s.settlement?.offerId} expires (${deadline})` });
-    for (const hold of this.s.holds) if (hold.until) wakes.push({ at: this.dateInstant(hold.until), description: `${hold.kind} hold ${hold.holdId} ends` });
-    for (const d of this.s.disputes) {
-      if (d.status === 'open' && !d.slaBreached) wakes.push({ at: this.dateInstant(addDays(d.slaDue, 1)), description: `dispute ${d.disputeId} SLA (${d.slaDue})` });
-    }
-    for (const letter of this.queuedLetters()) if (letter.notBefore && letter.notBefore > Date.now()) wakes.push({ at: letter.notBefore, description: `${letter.summary} (after the final notice)` });
-    const { percentBasisPoints, afterDays } = this.policy.lateFee;
-    if (percentBasisPoints > 0 && !this.s.lateFeeCharged && !this.s.waived.lateFee) wakes.push({ at: this.dayInstant(afterDays), description: `late fee, day ${afterDays}` });
-    return wakes.reduce((earliest, wake) => (wake.at < earliest.at ? wake : earliest));
+    const nextStep = next && { at: this.stepInstant(next), description: `${describeStep(next)}, day ${next.offsetDays}` };
+    return nextWake(this.clock(), this.s, Date.now(), nextStep);
   }
 
   /** When a step runs: its day, moved off quiet weekdays and holidays when it reaches the customer. */
@@ -234,12 +215,11 @@ class InvoiceCollection extends AccountHandlers {
   }
 
   private reviewDay(): number {
-    const { reviewAfterDays, reReviewAfterDays } = this.policy.writeOff;
-    return reviewAfterDays + this.s.reviewsOpened * reReviewAfterDays;
+    return reviewDay(this.clock(), this.s);
   }
 
   private reviewDue(): boolean {
-    return (this.s.earlyReviewReason !== null && this.s.reviewsOpened === 0) || Date.now() >= this.dayInstant(this.reviewDay());
+    return reviewDue(this.clock(), this.s, Date.now());
   }
 
   /** Opens a write-off review when its day comes (or at once, for a bankruptcy) and waits for a person's decision. */
