@@ -57,7 +57,7 @@ export class AccountCommitments extends CollectionEffects {
       reason: input.reason, department, openedAt: new Date().toISOString(), slaDue, slaBreached: false, status: 'open' as const,
     };
     this.s.disputes.push(dispute);
-    this.wakeups += 1;
+    this.wake();
     const summary = `Dispute ${dispute.disputeId} (${dispute.category}) on ${this.format(dispute.amountMinor)}: routed to ${department}, due ${slaDue}; ${this.format(this.collectibleMinor())} still collected`;
     await this.saveDispute(dispute.disputeId, 'opened', 'dispute_opened', summary);
     await this.openTask(`dispute/${dispute.disputeId}/routed`, 'dispute', department,
@@ -97,7 +97,7 @@ export class AccountCommitments extends CollectionEffects {
       await this.saveDispute(dispute.disputeId, 'resolved', 'dispute_resolved',
         `Dispute ${dispute.disputeId} resolved against the customer by ${byWhom}: dunning resumes on ${this.formatBalance()}`);
     }
-    this.wakeups += 1;
+    this.wake();
     this.updateSearchAttributes();
     return this.state();
   }
@@ -128,7 +128,7 @@ export class AccountCommitments extends CollectionEffects {
       promiseId: input.promiseId, amountMinor: input.amount.amountMinor, promisedDate: input.promisedDate,
       paidAtPromiseMinor: this.s.balance.paidMinor, madeAt: new Date().toISOString(),
     };
-    this.wakeups += 1;
+    this.wake();
     await this.record(`promise/${input.promiseId}/made`, 'promise_made',
       `Promise to pay ${this.format(input.amount.amountMinor)} by ${input.promisedDate}${input.takenBy ? ` (taken by ${input.takenBy})` : ''}: dunning waits until ${this.promiseDeadline()}`,
       { promise: this.s.promise });
@@ -140,7 +140,7 @@ export class AccountCommitments extends CollectionEffects {
     const promise = this.s.promise;
     if (!promise || this.s.balance.paidMinor - promise.paidAtPromiseMinor < promise.amountMinor) return;
     this.s.promise = null;
-    this.wakeups += 1;
+    this.wake();
     await this.record(`promise/${promise.promiseId}/kept`, 'promise_kept', `Promise ${promise.promiseId} kept: balance ${this.formatBalance()}`, { promise });
   }
 
@@ -168,7 +168,7 @@ export class AccountCommitments extends CollectionEffects {
   protected async placeHold(input: HoldInput): Promise<InvoiceState> {
     if (this.s.holds.some((h) => h.holdId === input.holdId)) return this.state();
     this.s.holds.push({ ...input, placedAt: new Date().toISOString() });
-    this.wakeups += 1;
+    this.wake();
     await this.record(`hold/${input.holdId}/placed`, 'hold_placed', `${input.kind} hold ${input.holdId}: ${input.reason}${input.until ? `, until ${input.until}` : ''}`, { hold: input });
     return this.state();
   }
@@ -186,7 +186,7 @@ export class AccountCommitments extends CollectionEffects {
     const hold = this.s.holds.find((h) => h.holdId === holdId);
     if (!hold) return;
     this.s.holds = this.s.holds.filter((h) => h.holdId !== holdId);
-    this.wakeups += 1;
+    this.wake();
     await this.record(`hold/${holdId}/ended`, 'hold_released', `${hold.kind} hold ${holdId} ${how}`, { hold });
   }
 

@@ -14,7 +14,7 @@ import { approvalRefusal, requiredApprover } from '../../src/domain/write-off-ap
 import { AccountCommitments } from './account-commitments';
 import { activities } from './collection-effects';
 import {
-  decideEscalationUpdate, decideSettlementUpdate, decideWriteOffUpdate, movePolicyUpdate, openDisputeUpdate, placeHoldUpdate,
+  cancelInvoiceSignal, decideEscalationUpdate, decideSettlementUpdate, invoiceStateQuery, decideWriteOffUpdate, movePolicyUpdate, openDisputeUpdate, placeHoldUpdate,
   promiseToPayUpdate, proposeSettlementUpdate, recordPaymentUpdate, releaseHoldUpdate, reportBankruptcyUpdate, resolveDisputeUpdate,
   reversePaymentUpdate, waiveChargesUpdate, writeOffDecisionSignal,
   type BankruptcyNotice, type InvoiceState, type PaymentInput, type PaymentResult, type PolicyMove, type ReversalInput,
@@ -27,7 +27,14 @@ import { completePolicy } from './policy-snapshot';
 export class AccountHandlers extends AccountCommitments {
   protected writeOffDecision: WriteOffDecision | undefined;
 
-  protected registerAccountHandlers(): void {
+  /** Every query, signal and update of the invoice, registered in this one place. */
+  protected registerHandlers(): void {
+    setHandler(invoiceStateQuery, () => this.state());
+    setHandler(cancelInvoiceSignal, ({ reason }) => {
+      if (this.closed) return;
+      this.s.status = 'cancelled';
+      this.s.cancelReason = reason;
+    });
     setHandler(recordPaymentUpdate, (payment) => this.receivePayment(payment), { validator: (payment) => this.checkPayment(payment) });
     setHandler(writeOffDecisionSignal, (decision) => this.receiveWriteOffSignal(decision));
     setHandler(decideWriteOffUpdate, (decision) => this.decideWriteOff(decision), { validator: (decision) => this.checkWriteOffDecision(decision) });
@@ -59,7 +66,7 @@ export class AccountHandlers extends AccountCommitments {
     this.plan = dunningPlan(this.policy, this.input.customer);
     const age = this.daysPastDue();
     this.s.upcomingStepIds = this.plan.filter((step) => step.offsetDays > age).map((step) => step.id);
-    this.wakeups += 1;
+    this.wake();
     await this.record(`policy/${move.policy.policyId}/v${move.policy.version}`, 'policy_moved',
       `Moved from policy ${from.policyId} v${from.version} to ${move.policy.policyId} v${move.policy.version} by ${move.movedBy}${move.reason ? ` (${move.reason})` : ''}`,
       { from: { policyId: from.policyId, version: from.version }, to: { policyId: move.policy.policyId, version: move.policy.version }, upcomingSteps: this.s.upcomingStepIds });
@@ -108,7 +115,7 @@ export class AccountHandlers extends AccountCommitments {
     }]);
     await this.settleIfPaidOff();
     await this.keepPromiseIfPaid();
-    if (patched(SMALL_BALANCE)) this.wakeups += 1; // the main loop checks what is left
+    if (patched(SMALL_BALANCE)) this.wake(); // the main loop checks what is left
     this.updateSearchAttributes();
     return this.paymentResult(payment.paymentId, false);
   }
@@ -142,7 +149,7 @@ export class AccountHandlers extends AccountCommitments {
     await this.postLedger(`reversal/${reversal.paymentId}`, 'payment_reversal', payment.amountMinor,
       `Payment ${reversal.paymentId} of ${this.format(payment.amountMinor)} reversed (${reversal.reason})${reopens ? ': invoice reopened' : ''}, balance ${this.formatBalance()}`,
       { paymentId: reversal.paymentId, reason: reversal.reason, reopened: reopens }, reversal.paymentId);
-    this.wakeups += 1;
+    this.wake();
     this.updateSearchAttributes();
     return this.state();
   }
@@ -184,7 +191,7 @@ export class AccountHandlers extends AccountCommitments {
       offerId: offer.offerId, amountMinor: offer.amount.amountMinor, discountBasisPoints: bp, proposedBy: offer.proposedBy,
       status: 'awaiting_approval', paidAtOfferMinor: this.s.balance.paidMinor,
     };
-    this.wakeups += 1;
+    this.wake();
     if (decision.outcome === 'accepted') {
       await this.openSettlement(`offered by ${offer.proposedBy}, within the ${this.policy.settlement.approvalLimitPercent} % limit`);
     } else {
@@ -225,7 +232,7 @@ export class AccountHandlers extends AccountCommitments {
   private async decideSettlement(decision: SettlementDecision): Promise<SettlementAnswer> {
     const offer = this.s.settlement;
     if (!offer || offer.offerId !== decision.offerId || offer.status !== 'awaiting_approval') return this.settlementAnswer();
-    this.wakeups += 1;
+    this.wake();
     if (decision.approved) {
       await this.openSettlement(`approved by ${decision.decidedBy}`);
       return this.settlementAnswer();
@@ -285,7 +292,7 @@ export class AccountHandlers extends AccountCommitments {
     this.s.bankruptcy = { reference: notice.reference, reportedAt: new Date().toISOString() };
     this.s.earlyReviewReason = `bankruptcy notice ${notice.reference}`;
     this.s.holds.push({ holdId: 'bankruptcy', kind: 'legal', reason: `bankruptcy ${notice.reference}`, placedAt: new Date().toISOString() });
-    this.wakeups += 1;
+    this.wake();
     await this.record('bankruptcy', 'bankruptcy_reported', `Bankruptcy notice ${notice.reference} reported by ${notice.reportedBy}: contact stopped, write-off review opens`, { ...notice });
     return this.state();
   }

@@ -69,7 +69,7 @@ export class CollectionEffects extends CollectionState {
   protected async sendLetter(key: string, letter: LetterRequest, summary: string, offerId?: string): Promise<void> {
     if (patched(CONTACT_GUARD)) {
       this.queuedLetters().push({ key, letter, summary, ...(offerId ? { offerId } : {}) });
-      this.wakeups += 1;
+      this.wake();
       return;
     }
     if (this.contactHold()) return;

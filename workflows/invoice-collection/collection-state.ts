@@ -67,6 +67,11 @@ export class CollectionState {
   /** Bumped by every change that moves the next wake-up (a hold, a promise, a dispute …). */
   protected wakeups = 0;
 
+  /** The one way a handler wakes the main loop: it re-reads the state and decides again. */
+  protected wake(): void {
+    this.wakeups += 1;
+  }
+
   constructor(protected readonly input: InvoiceCollectionInput) {
     this.s = input.carried ? { ...initialState(input), ...input.carried, balance: withChargeFields(input.carried.balance) } : initialState(input);
     this.policy = completePolicy(this.s.movedToPolicy ?? input.policy);

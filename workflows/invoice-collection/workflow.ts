@@ -5,9 +5,7 @@
  * everything people and systems tell it (see account-handlers.ts). A paid invoice stays open for
  * chargebacks and a written-off one for recoveries, for the policy's windows.
  */
-import {
-  allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { addDays, DAY_MS } from '../../src/domain/calendar';
 import { describeStep, lateStart } from '../../src/domain/dunning-schedule';
 import { nextContactInstant } from '../../src/domain/contact-days';
@@ -18,7 +16,7 @@ import { activities } from './collection-effects';
 import { CONTACT_RESUMES, DISPUTE_SLA_RECHECK, LIFECYCLE_V2, LIFECYCLE_V3 } from './patches';
 import { catchUp } from '../../src/domain/contact-resumption';
 import { nextWake, reviewDay, reviewDue, type Wake } from '../../src/domain/collection-timing';
-import { cancelInvoiceSignal, invoiceStateQuery, type InvoiceCollectionInput, type InvoiceOutcome, type WriteOffDecision } from './definitions';
+import { type InvoiceCollectionInput, type InvoiceOutcome, type WriteOffDecision } from './definitions';
 
 
 /** The workflow entry point. */
@@ -30,13 +28,7 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
 
 class InvoiceCollection extends AccountHandlers {
   setup(): void {
-    setHandler(invoiceStateQuery, () => this.state());
-    setHandler(cancelInvoiceSignal, ({ reason }) => {
-      if (this.closed) return;
-      this.s.status = 'cancelled';
-      this.s.cancelReason = reason;
-    });
-    this.registerAccountHandlers();
+    this.registerHandlers();
   }
 
   async run(): Promise<InvoiceOutcome> {
