@@ -6,10 +6,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { AgingReportError } from './aging-report-values';
+import { AgingReportError, type ReportCell } from './aging-report-values';
+
+export type { ReportCell } from './aging-report-values';
 
 /** One cell as an export holds it: text, a number, a date (XLSX only) or nothing. */
-export type ReportCell = string | number | Date | null;
 
 /** One row of the file; `rowNumber` is 1-based, as spreadsheets show it. */
 export interface ReportRow {

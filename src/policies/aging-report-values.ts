@@ -5,7 +5,9 @@
  */
 import { isIsoDate } from '../domain/calendar';
 import { minorUnitDigits } from '../domain/money';
-import type { ReportCell } from './aging-report-file';
+
+/** One cell as the file readers hand it over: text, a number, a date, or empty. */
+export type ReportCell = string | number | Date | null;
 
 /** A report that cannot be read; names the row (as the file numbers it) and the column when known. */
 export class AgingReportError extends Error {
