@@ -10,6 +10,16 @@ import type { Money } from '../../src/domain/money';
 import type { DisputeCategory } from '../../src/domain/policy/account-handling';
 import type { CollectionsPolicy, EscalationLevel, RiskTier, Segment } from '../../src/domain/policy/schema';
 import type { LetterRequest } from '../../activities/notices/activities';
+import type {
+  BankruptcyNotice, CancelInput, DisputeInput, DisputeResolution, EscalationDecision, HoldInput, PaymentInput, PromiseInput,
+  ReleaseInput, ReversalInput, SettlementDecision, SettlementOffer, WaiverInput, WriteOffDecision,
+} from '../../src/domain/invoice-messages';
+
+/** The messages the workflow takes: one declaration each, as zod schemas in src/domain/invoice-messages.ts. */
+export type {
+  BankruptcyNotice, CancelInput, DisputeInput, DisputeResolution, EscalationDecision, HoldInput, PaymentInput, PromiseInput,
+  ReleaseInput, ReversalInput, SettlementDecision, SettlementOffer, WaiverInput, WriteOffDecision,
+};
 
 export type { EscalationState } from '../../src/domain/escalation-ladder';
 
@@ -206,14 +216,6 @@ export interface QueuedLetter {
   offerId?: string;
 }
 
-/** A payment to apply. `paymentId` makes it idempotent. */
-export interface PaymentInput {
-  paymentId: string;
-  amount: Money;
-  receivedAt?: string;
-  method?: string;
-}
-
 /** The answer to a payment: the new balance, and whether it was new. */
 export interface PaymentResult {
   paymentId: string;
@@ -223,82 +225,6 @@ export interface PaymentResult {
   credit: Money;
 }
 
-export interface CancelInput {
-  reason: string;
-}
-
-export interface WriteOffDecision {
-  approved: boolean;
-  decidedBy: string;
-  /** The approver's role in the policy's hierarchy; an approval must come from a role allowed the amount. */
-  role?: string;
-  note?: string;
-}
-
-export interface DisputeInput {
-  disputeId: string;
-  category: DisputeCategory;
-  /** The disputed part; absent means the whole balance. */
-  amount?: Money;
-  reason?: string;
-}
-
-export interface DisputeResolution {
-  disputeId: string;
-  /** `customer`: the customer was right, a credit memo takes the amount off; `company`: dunning resumes on the full amount. */
-  inFavourOf: 'customer' | 'company';
-  /** The credit memo, when less than the disputed amount. */
-  creditMemo?: Money;
-  resolvedBy: string;
-  note?: string;
-}
-
-export interface PromiseInput {
-  promiseId: string;
-  amount: Money;
-  promisedDate: string;
-  takenBy?: string;
-}
-
-export interface HoldInput {
-  holdId: string;
-  kind: 'vip' | 'legal' | 'seasonal';
-  reason: string;
-  /** The day contact may resume by itself (a seasonal pause); absent means until released. */
-  until?: string;
-}
-
-export interface ReleaseInput {
-  holdId: string;
-  releasedBy?: string;
-}
-
-export interface EscalationDecision {
-  level: EscalationLevel;
-  approved: boolean;
-  decidedBy: string;
-  note?: string;
-}
-
-export interface WaiverInput {
-  kind: 'interest' | 'late_fee' | 'all';
-  decidedBy: string;
-  reason: string;
-}
-
-export interface SettlementOffer {
-  offerId: string;
-  /** What the customer pays to settle; the rest of the balance is discounted. */
-  amount: Money;
-  proposedBy: string;
-}
-
-export interface SettlementDecision {
-  offerId: string;
-  approved: boolean;
-  decidedBy: string;
-}
-
 export interface SettlementAnswer {
   offerId: string;
   outcome: 'accepted' | 'awaiting_approval' | 'refused';
@@ -306,21 +232,11 @@ export interface SettlementAnswer {
   discountBasisPoints: number;
 }
 
-export interface ReversalInput {
-  paymentId: string;
-  reason: string;
-}
-
 /** An operator moves a running invoice to another policy version (the snapshot travels with it). */
 export interface PolicyMove {
   policy: CollectionsPolicy;
   movedBy: string;
   reason?: string;
-}
-
-export interface BankruptcyNotice {
-  reference: string;
-  reportedBy: string;
 }
 
 /** How the workflow ended. */

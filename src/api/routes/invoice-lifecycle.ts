@@ -4,7 +4,7 @@
  * and write-off decisions. Each is a workflow update: the answer is the invoice's new state, and a
  * refusal names the field and the reason, with nothing applied.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import type { Pool } from 'pg';
@@ -26,17 +26,32 @@ export interface LifecycleRouteDependencies {
   client: Client;
 }
 
-/** One action: where it is posted, what its body looks like, and the update it becomes. */
+/** One action: where it is posted, and how a request becomes the workflow update it runs. */
 interface Action {
   path: string;
-  body: z.ZodType;
-  update: UpdateDefinition<unknown, [never]>;
-  /** Builds the update's argument from the body and the path's ids. */
-  args: (body: Record<string, unknown>, params: Record<string, string>) => unknown;
   created?: boolean;
+  /** Validates the body (a problem names the failing field) and answers how to run the update on the invoice's workflow. */
+  prepare: (rawBody: unknown, ids: Record<string, string>) => (handle: WorkflowHandle) => Promise<unknown>;
 }
 
-const action = <A>(a: Omit<Action, 'update'> & { update: UpdateDefinition<unknown, [A]> }): Action => a as unknown as Action;
+/** An action typed end to end: the body schema's output and the path's ids build exactly the update's input. */
+function action<S extends z.ZodType, A>(a: {
+  path: string;
+  body: S;
+  update: UpdateDefinition<unknown, [A]>;
+  /** Builds the update's input from the body and the path's ids. */
+  args: (body: z.output<S>, ids: Record<string, string>) => A;
+  created?: boolean;
+}): Action {
+  return {
+    path: a.path,
+    created: a.created,
+    prepare: (rawBody, ids) => {
+      const input = a.args(parseRequest(a.body, rawBody, 'body'), ids);
+      return (handle) => handle.executeUpdate(a.update, { args: [input] });
+    },
+  };
+}
 
 const ACTIONS: Action[] = [
   action({ path: '/disputes', body: openDisputeSchema, update: openDisputeUpdate, args: (body) => body, created: true }),
@@ -57,14 +72,14 @@ const pathIds = z.record(z.string(), businessKey);
 
 export function lifecycleRoutes(deps: LifecycleRouteDependencies): Router {
   const router = Router();
-  for (const { path, body, update, args, created } of ACTIONS) {
+  for (const { path, prepare, created } of ACTIONS) {
     router.post(`/invoices/:invoiceId${path}`, async (req: Request, res) => {
       const { invoiceId, ...ids } = parseRequest(pathIds, req.params, 'path');
-      const request = parseRequest(body, req.body, 'body') as Record<string, unknown>;
+      const run = prepare(req.body, ids);
       const invoice = await deps.db.query<{ status: string }>('SELECT status FROM invoices WHERE invoice_id = $1', [invoiceId]);
       if (invoice.rowCount === 0) throw notFound(`invoice ${invoiceId}`);
       try {
-        const answer = await deps.client.workflow.getHandle(invoiceWorkflowId(invoiceId)).executeUpdate(update, { args: [args(request, ids) as never] });
+        const answer = await run(deps.client.workflow.getHandle(invoiceWorkflowId(invoiceId)));
         res.status(created ? 201 : 200).json(answer);
       } catch (error) {
         if (error instanceof WorkflowUpdateFailedError) throw fromWorkflowRefusal(error, Object.keys(ids));
