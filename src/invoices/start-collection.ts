@@ -8,13 +8,14 @@ import {
   AgingBucketAttr, BalanceDueAttr, CollectionStatusAttr, CurrencyAttr, CustomerIdAttr, DaysPastDueAttr, DueDateAttr,
   EscalationLevelAttr, invoiceWorkflowId, RiskTierAttr, type InvoiceCollectionInput,
 } from '../../workflows/invoice-collection/definitions';
+import { invoiceCollection } from '../../workflows/invoice-collection/workflow';
 
 /** Starts the workflow; returns false when it already exists (running or finished). */
 export async function startInvoiceCollection(client: Client, taskQueue: string, input: InvoiceCollectionInput, now = Date.now()): Promise<boolean> {
   const { invoice, customer, policy } = input;
   const age = daysPastDue(invoice.dueDate, now);
   try {
-    await client.workflow.start('invoiceCollection', {
+    await client.workflow.start(invoiceCollection, {
       workflowId: invoiceWorkflowId(invoice.invoiceId),
       taskQueue,
       args: [input],

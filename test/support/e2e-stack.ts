@@ -14,7 +14,6 @@ export interface ApiAnswer {
   status: number;
   type: string;
   // Tests read whatever the API answered.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
 

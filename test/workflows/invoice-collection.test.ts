@@ -12,6 +12,7 @@ import {
   cancelInvoiceSignal, decideWriteOffUpdate, invoiceStateQuery, invoiceWorkflowId, recordPaymentUpdate, writeOffDecisionSignal,
   type InvoiceCollectionInput, type InvoiceOutcome,
 } from '../../workflows/invoice-collection/definitions';
+import { invoiceCollection } from '../../workflows/invoice-collection/workflow';
 import { testWorker } from '../support/collections-worker';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { invoiceInput, type InvoiceOptions } from '../support/invoice-fixtures';
@@ -248,7 +249,7 @@ test('cancel (invoice voided) ends collection cleanly', async () => {
 test('a cancel that arrives with the start wins over the step due at start', async () => {
   const input = invoiceInput({ dueInDays: -40, now: await env.currentTimeMs() });
   await saveInvoice(db.pool, input);
-  const handle = await env.client.workflow.signalWithStart('invoiceCollection', {
+  const handle = await env.client.workflow.signalWithStart(invoiceCollection, {
     workflowId: invoiceWorkflowId(input.invoice.invoiceId), taskQueue: TASK_QUEUE, args: [input],
     signal: cancelInvoiceSignal, signalArgs: [{ reason: 'issued in error' }],
   });
