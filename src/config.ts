@@ -20,6 +20,8 @@ const environmentSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
 
   PORT: port.default(3000),
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   RESEND_API_KEY: optionalText,
@@ -48,6 +50,8 @@ export interface Config {
     devServerUiPort: number;
   };
   httpPort: number;
+  /** How often the worker starts workflows for invoices saved without one, and how old such a row must be. */
+  reconcile: { intervalMs: number; graceMs: number };
   logLevel: string;
   mail: {
     resendApiKey?: string;
@@ -82,6 +86,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       devServerUiPort: env.TEMPORAL_UI_PORT,
     },
     httpPort: env.PORT,
+    reconcile: { intervalMs: env.RECONCILE_INTERVAL_SECONDS * 1000, graceMs: env.RECONCILE_GRACE_SECONDS * 1000 },
     logLevel: env.LOG_LEVEL,
     mail: {
       resendApiKey: env.RESEND_API_KEY,

@@ -37,7 +37,8 @@ export async function startWorkerRole(config: Config, log: Logger, database: Ope
     connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities,
   });
   const running = worker.run();
-  const reconciler = startRegistrationReconciler({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue, log });
+  const reconciler = startRegistrationReconciler({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue, log },
+    { intervalMs: config.reconcile.intervalMs, olderThanMs: config.reconcile.graceMs });
   return {
     async stop() {
       await reconciler.stop();
