@@ -28,11 +28,11 @@ export async function saveInvoice(db: Pool, input: InvoiceCollectionInput): Prom
     );
     const inserted = await client.query(
       `INSERT INTO invoices (invoice_id, customer_id, invoice_number, currency, amount_minor, issue_date, due_date, payment_link,
-         policy_id, policy_version, workflow_id, registration_hash, balance_minor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $5) ON CONFLICT (invoice_id) DO NOTHING`,
+         policy_id, policy_version, workflow_id, registration_hash, balance_minor, customer_snapshot)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $5, $13) ON CONFLICT (invoice_id) DO NOTHING`,
       [invoice.invoiceId, customer.customerId, invoice.invoiceNumber, invoice.amount.currency, invoice.amount.amountMinor,
         invoice.issueDate ?? null, invoice.dueDate, invoice.paymentLink ?? null, policy.policyId, policy.version,
-        invoiceWorkflowId(invoice.invoiceId), hash],
+        invoiceWorkflowId(invoice.invoiceId), hash, JSON.stringify(customer)],
     );
     if (inserted.rowCount === 1) return 'created';
     const existing = await client.query<{ registration_hash: string }>('SELECT registration_hash FROM invoices WHERE invoice_id = $1', [invoice.invoiceId]);

@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import type { Logger } from '../logger';
 import { policyVersion } from '../policies/policy-store';
 import type { CollectionsPolicy, RiskTier, Segment } from '../domain/policy/schema';
-import { invoiceWorkflowId, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
+import { invoiceWorkflowId, type CustomerDetails, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
 import { startInvoiceCollection } from './start-collection';
 
 /** A row younger than this may belong to a registration still in flight: leave it to that request. */
@@ -45,6 +45,8 @@ interface UnstartedRow {
   email: string | null;
   segment: Segment;
   risk_tier: RiskTier;
+  /** The customer as registration started the workflow with it; null for rows saved before it was kept. */
+  customer_snapshot: CustomerDetails | null;
 }
 
 /**
@@ -55,7 +57,7 @@ interface UnstartedRow {
 async function unstartedInvoices(db: Pool, page: { olderThanMs: number; size: number; after?: string }): Promise<UnstartedRow[]> {
   const result = await db.query<UnstartedRow>(
     `SELECT i.invoice_id, i.invoice_number, i.currency, i.amount_minor, i.issue_date, i.due_date, i.payment_link,
-            i.policy_id, i.policy_version, i.registered_at, c.customer_id, c.name, c.email, c.segment, c.risk_tier
+            i.policy_id, i.policy_version, i.registered_at, i.customer_snapshot, c.customer_id, c.name, c.email, c.segment, c.risk_tier
        FROM invoices i JOIN customers c ON c.customer_id = i.customer_id
       WHERE i.status = 'registered' AND i.state_seq = 0
         AND i.registered_at <= now() - make_interval(secs => $1)
@@ -77,7 +79,7 @@ function collectionInput(row: UnstartedRow, policy: CollectionsPolicy): InvoiceC
       dueDate: row.due_date,
       ...(row.payment_link ? { paymentLink: row.payment_link } : {}),
     },
-    customer: {
+    customer: row.customer_snapshot ?? {
       customerId: row.customer_id,
       name: row.name,
       ...(row.email ? { email: row.email } : {}),

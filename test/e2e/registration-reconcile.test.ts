@@ -48,7 +48,8 @@ function request(): RegisterInvoiceRequest {
     dueDate: addDays(today, -10),
     policyId: POLICY_ID,
     paymentLink: `https://pay.example.com/${id}`,
-    customer: { customerId: `CUST-R-${id}`, name: 'TechCorp Inc.', email: 'ap@techcorp.example', segment: 'enterprise', riskTier: 'orange' },
+    // A VIP: the flag lives only in the registration request, so reconciliation must keep it.
+    customer: { customerId: `CUST-R-${id}`, name: 'TechCorp Inc.', email: 'ap@techcorp.example', segment: 'enterprise', riskTier: 'orange', vip: true },
   };
 }
 
