@@ -192,6 +192,9 @@ describe('holds', () => {
     expect((await tasksOf(input)).map((t) => t.kind)).toEqual(['escalation', 'write_off_review']);
     await handle.executeUpdate(releaseHoldUpdate, { args: [{ holdId: 'H-1', releasedBy: 'legal@example.com' }] });
     expect((await state()).holds).toEqual([]);
+    // Releasing it again answers the same state, like every repeated update; an unknown hold is still refused.
+    expect((await handle.executeUpdate(releaseHoldUpdate, { args: [{ holdId: 'H-1', releasedBy: 'legal@example.com' }] })).holds).toEqual([]);
+    expect(await refusal(handle.executeUpdate(releaseHoldUpdate, { args: [{ holdId: 'H-9' }] }))).toContain('no hold H-9');
     await cancel();
   });
 

@@ -174,6 +174,8 @@ export class AccountCommitments extends CollectionEffects {
   }
 
   protected checkRelease(release: ReleaseInput): void {
+    // Releasing a hold that has already ended answers again, like every other repeated update.
+    if (this.s.endedHoldIds?.includes(release.holdId)) return;
     if (!this.s.holds.some((h) => h.holdId === release.holdId)) refuse('holdId', `no hold ${release.holdId} is in place`);
   }
 
@@ -186,6 +188,7 @@ export class AccountCommitments extends CollectionEffects {
     const hold = this.s.holds.find((h) => h.holdId === holdId);
     if (!hold) return;
     this.s.holds = this.s.holds.filter((h) => h.holdId !== holdId);
+    (this.s.endedHoldIds ??= []).push(holdId);
     this.wake();
     await this.record(`hold/${holdId}/ended`, 'hold_released', `${hold.kind} hold ${holdId} ${how}`, { hold });
   }

@@ -202,6 +202,8 @@ export interface CarriedState {
   missedNoticeStepIds?: string[];
   /** Letters handlers asked for; only the main loop sends them (see customer-contact.ts). */
   queuedLetters?: QueuedLetter[];
+  /** Holds that have ended, so a repeated release answers instead of being refused. */
+  endedHoldIds?: string[];
   /** Set when the balance fell below the policy's minimum: written off, or kept without contact. */
   smallBalance?: 'written_off' | 'kept' | null;
 }
