@@ -69,6 +69,7 @@ function stopOnSignal(log: Logger, stops: Stop[]): void {
     log.info('stopped');
     process.exit(0);
   };
+  // Not awaited on purpose: a listener cannot wait; stop() logs each failure and ends the process itself.
   for (const signal of STOP_SIGNALS) process.on(signal, () => void stop(signal));
   whenLauncherExits((reason) => void stop(reason));
 }
