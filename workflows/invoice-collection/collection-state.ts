@@ -2,6 +2,10 @@
  * What an invoice's workflow knows, and what follows from it: the balance, the age, what pauses
  * dunning, the timeline entries and the search attributes. Everything here is carried whole across
  * continue-as-new, so it is plain data in `s`.
+ *
+ * The rule for handlers, which run while the main loop is parked on an await: a handler may change
+ * this state, record it and wake the main loop (`wake()`), but only the main loop contacts the
+ * customer, and it re-checks `contactStopped()` after every await before it does (customer-contact.ts).
  */
 import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
