@@ -54,7 +54,7 @@ export default defineConfig(
     // Workflow code is replayed in Temporal's sandbox and must be deterministic: no Node built-ins,
     // no I/O, no project code that does I/O. Only the SDK's workflow API, @temporalio/common, pure
     // src/domain code and workflows/ itself; types from anywhere are fine, they are erased.
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'test/workflows/support/**/*.ts'], // test workflows are bundled the same way
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         patterns: [
