@@ -8,14 +8,22 @@ import { invoiceWorkflowId } from '../../workflows/invoice-collection/definition
 /** The outcome of saving: new, the same invoice again, or a different invoice under a known id. */
 export type SaveOutcome = 'created' | 'existing' | 'conflict';
 
-/** A stable hash of what defines an invoice, to tell a harmless repeat from a conflicting one. */
+/**
+ * A stable hash of what defines an invoice, to tell a harmless repeat from a conflicting one. Of the
+ * customer only the id counts: a repeat with another name, email, segment, risk tier or VIP flag is a
+ * repeat, and the workflow keeps the customer saved first (`customer_snapshot`).
+ */
 export function registrationHash(input: InvoiceCollectionInput): string {
   const { invoice, customer } = input;
   const essentials = [invoice.invoiceId, invoice.invoiceNumber, invoice.amount.amountMinor, invoice.amount.currency, invoice.dueDate, invoice.issueDate ?? '', customer.customerId];
   return createHash('sha256').update(JSON.stringify(essentials)).digest('hex');
 }
 
-/** Saves the invoice and its customer in one transaction; the invoice id makes it idempotent. */
+/**
+ * Saves the invoice and its customer in one transaction; the invoice id makes it idempotent. The row
+ * keeps the customer exactly as the workflow is started with it (`customer_snapshot`, the VIP flag
+ * included), since the customers table holds only the latest details and not every field.
+ */
 export async function saveInvoice(db: Pool, input: InvoiceCollectionInput): Promise<SaveOutcome> {
   const { invoice, customer, policy } = input;
   const hash = registrationHash(input);

@@ -50,7 +50,7 @@ interface UnstartedRow {
 }
 
 /**
- * Invoices no workflow has written to yet (status `registered`, no snapshot) and older than the
+ * Invoices no workflow has written to yet (status `registered`, no state written) and older than the
  * grace period, a page at a time after the invoice id `after`. A running workflow records its start
  * at once, so these are, apart from a worker outage, the ones whose start never happened.
  */
@@ -68,7 +68,10 @@ async function unstartedInvoices(db: Pool, page: { olderThanMs: number; size: nu
   return result.rows;
 }
 
-/** The workflow input registration builds, from the row it saved and the policy version it pinned. */
+/**
+ * The workflow input registration builds, from the row it saved and the policy version it pinned; the
+ * customer is the one it saved, or for rows from before that was kept, today's customer record.
+ */
 function collectionInput(row: UnstartedRow, policy: CollectionsPolicy): InvoiceCollectionInput {
   return {
     invoice: {

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import type { RegisterInvoiceRequest } from '../api/request-schemas';
 import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { latestPolicy, PolicyNotFoundError, policyVersion } from '../policies/policy-store';
-import { invoiceWorkflowId, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
+import { invoiceWorkflowId, type CustomerDetails, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
 import { ConflictError, InvalidFieldError } from './invoice-errors';
 import { saveInvoice } from './invoice-store';
 import { startInvoiceCollection } from './start-collection';
@@ -26,8 +26,9 @@ export interface RegistrationDependencies {
 
 /**
  * Saves the invoice and starts its workflow. If the start failed after the save (Temporal down, the
- * process killed), repeating the request starts it then, under the policy version saved the first
- * time; without a repeat, the worker's reconciliation starts it (reconcile-registrations.ts).
+ * process killed), repeating the request starts it then, under the policy version and with the
+ * customer saved the first time; without a repeat, the worker's reconciliation starts it with the
+ * same input (reconcile-registrations.ts).
  */
 export async function registerInvoice(deps: RegistrationDependencies, request: RegisterInvoiceRequest): Promise<RegistrationResult> {
   const policy = await latestPolicy(deps.db, request.policyId ?? DEFAULT_POLICY_ID).catch((error: unknown) => {
@@ -52,9 +53,14 @@ export async function registerInvoice(deps: RegistrationDependencies, request: R
       { field: 'invoiceId', reason: 'is already registered with a different number, amount, currency, dates or customer' });
   }
   if (saved === 'existing') {
-    const stored = await deps.db.query<{ policy_id: string; policy_version: number }>(
-      'SELECT policy_id, policy_version FROM invoices WHERE invoice_id = $1', [request.invoiceId]);
-    input.policy = await policyVersion(deps.db, stored.rows[0].policy_id, stored.rows[0].policy_version);
+    // A repeat starts the workflow (if the first request never did) with the input saved the first
+    // time, as reconciliation would: the pinned policy version and the customer as first registered.
+    // Customer details other than the id do not make a repeat a conflict, so they may differ here.
+    const stored = await deps.db.query<{ policy_id: string; policy_version: number; customer_snapshot: CustomerDetails | null }>(
+      'SELECT policy_id, policy_version, customer_snapshot FROM invoices WHERE invoice_id = $1', [request.invoiceId]);
+    const [row] = stored.rows;
+    input.policy = await policyVersion(deps.db, row.policy_id, row.policy_version);
+    if (row.customer_snapshot) input.customer = row.customer_snapshot;
   }
   await startInvoiceCollection(deps.client, deps.taskQueue, input);
   return {

@@ -105,7 +105,9 @@ test('an invoice whose registering process was killed after saving it gets its w
 
   const description = await stack.env.client.workflow.getHandle(invoiceWorkflowId(body.invoiceId)).describe();
   expect(description.status.name).toBe('RUNNING');
-  expect(await workflowInput(body.invoiceId)).toEqual(JSON.parse(JSON.stringify(await registrationInput(body))));
+  const input = await workflowInput(body.invoiceId) as InvoiceCollectionInput;
+  expect(input).toEqual(JSON.parse(JSON.stringify(await registrationInput(body))));
+  expect(input.customer.vip).toBe(true);
   const row = await eventually(
     async () => (await stack.db.pool.query('SELECT status, aging_bucket FROM invoices WHERE invoice_id = $1', [body.invoiceId])).rows[0],
     (invoice) => invoice.status === 'in_collection',
@@ -159,4 +161,26 @@ test("the worker's reconciler starts missing workflows at start-up and then on i
   } finally {
     await reconciler.stop();
   }
+});
+
+test('a repeat registration starts the workflow with the customer saved first, as reconciliation would', async () => {
+  const body = request();
+  await saveInvoice(stack.db.pool, await registrationInput(body));
+  // Customer details other than the id do not make a repeat a conflict (the hash leaves them out).
+  const repeat = { ...body, customer: { ...body.customer, name: 'TechCorp Renamed', vip: false } };
+  expect((await stack.call('POST', '/invoices', repeat)).status).toBe(200);
+
+  const input = await workflowInput(body.invoiceId) as InvoiceCollectionInput;
+  expect(input.customer).toEqual(body.customer);
+  expect(input.customer.vip).toBe(true);
+});
+
+test('rows saved before the customer was kept are reconciled with the customer record', async () => {
+  const body = request();
+  await saveInvoice(stack.db.pool, await registrationInput(body));
+  await stack.db.pool.query('UPDATE invoices SET customer_snapshot = NULL WHERE invoice_id = $1', [body.invoiceId]);
+
+  expect(await reconcileRegistrations(deps(), { olderThanMs: 0 })).toEqual([body.invoiceId]);
+  const { vip: _unsaved, ...recorded } = body.customer;
+  expect((await workflowInput(body.invoiceId) as InvoiceCollectionInput).customer).toEqual(recorded);
 });
