@@ -77,28 +77,61 @@ export function promiseDeadline(clock: InvoiceClock, facts: Pick<TimingFacts, 'p
   return facts.promise ? addDays(facts.promise.promisedDate, clock.policy.promises.graceDays + 1) : null;
 }
 
+/** Write-off: the next review's day. */
+export function reviewWake(clock: InvoiceClock, facts: Pick<TimingFacts, 'reviewsOpened'>): Wake {
+  const review = reviewDay(clock, facts);
+  return { at: dayInstant(clock, review), description: `write-off review, day ${review}` };
+}
+
+/** Promises: the promised date plus grace, when the promise breaks. */
+export function promiseWakes(clock: InvoiceClock, facts: Pick<TimingFacts, 'promise'>): Wake[] {
+  const due = promiseDeadline(clock, facts);
+  return due ? [{ at: dateInstant(clock, due), description: `promise ${facts.promise?.promiseId} due (${facts.promise?.promisedDate} plus grace)` }] : [];
+}
+
+/** Settlement: the day after an open offer's deadline, when it lapses. */
+export function settlementWakes(clock: InvoiceClock, facts: Pick<TimingFacts, 'settlement'>): Wake[] {
+  const deadline = facts.settlement?.deadline;
+  return deadline ? [{ at: dateInstant(clock, addDays(deadline, 1)), description: `settlement ${facts.settlement?.offerId} expires (${deadline})` }] : [];
+}
+
+/** Holds: the end date of each seasonal hold. */
+export function holdWakes(clock: InvoiceClock, facts: Pick<TimingFacts, 'holds'>): Wake[] {
+  return facts.holds.flatMap((hold) => (hold.until ? [{ at: dateInstant(clock, hold.until), description: `${hold.kind} hold ${hold.holdId} ends` }] : []));
+}
+
+/** Disputes: the day after each open dispute's SLA, when it is breached. */
+export function disputeWakes(clock: InvoiceClock, facts: Pick<TimingFacts, 'disputes'>): Wake[] {
+  return facts.disputes.flatMap((d) => (d.status === 'open' && !d.slaBreached ? [{ at: dateInstant(clock, addDays(d.slaDue, 1)), description: `dispute ${d.disputeId} SLA (${d.slaDue})` }] : []));
+}
+
+/** Notices: a queued letter that waits out the gap after the final notice. */
+export function letterWakes(facts: Pick<TimingFacts, 'queuedLetters'>, now: number): Wake[] {
+  return (facts.queuedLetters ?? []).flatMap((letter) => (letter.notBefore && letter.notBefore > now ? [{ at: letter.notBefore, description: `${letter.summary} (after the final notice)` }] : []));
+}
+
+/** Charges: the late fee's day, until it is charged or waived. */
+export function lateFeeWakes(clock: InvoiceClock, facts: Pick<TimingFacts, 'lateFeeCharged' | 'waived'>): Wake[] {
+  const { percentBasisPoints, afterDays } = clock.policy.lateFee;
+  return percentBasisPoints > 0 && !facts.lateFeeCharged && !facts.waived.lateFee ? [{ at: dayInstant(clock, afterDays), description: `late fee, day ${afterDays}` }] : [];
+}
+
 /**
- * The earliest moment something is due: the next dunning step (passed in, since when a step runs
- * depends on the contact calendar; absent when there is none), the review, a promise's or an
- * offer's deadline, a hold's end, a dispute's SLA, a queued letter, the late fee.
+ * The earliest moment something is due, over every concern's wake-up: the next dunning step (passed
+ * in, since when a step runs depends on the contact calendar; absent when there is none, ignored
+ * while dunning waits), the review, a promise's or an offer's deadline, a hold's end, a dispute's
+ * SLA, a queued letter, the late fee. On a tie the first in that order is named.
  */
 export function nextWake(clock: InvoiceClock, facts: TimingFacts, now: number, nextStep?: Wake): Wake {
-  const wakes: Wake[] = [];
-  if (nextStep && !dunningPause(facts)) wakes.push(nextStep);
-  const review = reviewDay(clock, facts);
-  wakes.push({ at: dayInstant(clock, review), description: `write-off review, day ${review}` });
-  const promiseDue = promiseDeadline(clock, facts);
-  if (promiseDue) wakes.push({ at: dateInstant(clock, promiseDue), description: `promise ${facts.promise?.promiseId} due (${facts.promise?.promisedDate} plus grace)` });
-  const deadline = facts.settlement?.deadline;
-  if (deadline) wakes.push({ at: dateInstant(clock, addDays(deadline, 1)), description: `settlement ${facts.settlement?.offerId} expires (${deadline})` });
-  for (const hold of facts.holds) if (hold.until) wakes.push({ at: dateInstant(clock, hold.until), description: `${hold.kind} hold ${hold.holdId} ends` });
-  for (const d of facts.disputes) {
-    if (d.status === 'open' && !d.slaBreached) wakes.push({ at: dateInstant(clock, addDays(d.slaDue, 1)), description: `dispute ${d.disputeId} SLA (${d.slaDue})` });
-  }
-  for (const letter of facts.queuedLetters ?? []) {
-    if (letter.notBefore && letter.notBefore > now) wakes.push({ at: letter.notBefore, description: `${letter.summary} (after the final notice)` });
-  }
-  const { percentBasisPoints, afterDays } = clock.policy.lateFee;
-  if (percentBasisPoints > 0 && !facts.lateFeeCharged && !facts.waived.lateFee) wakes.push({ at: dayInstant(clock, afterDays), description: `late fee, day ${afterDays}` });
+  const wakes: Wake[] = [
+    ...(nextStep && !dunningPause(facts) ? [nextStep] : []),
+    reviewWake(clock, facts),
+    ...promiseWakes(clock, facts),
+    ...settlementWakes(clock, facts),
+    ...holdWakes(clock, facts),
+    ...disputeWakes(clock, facts),
+    ...letterWakes(facts, now),
+    ...lateFeeWakes(clock, facts),
+  ];
   return wakes.reduce((earliest, wake) => (wake.at < earliest.at ? wake : earliest));
 }

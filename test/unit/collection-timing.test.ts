@@ -1,5 +1,7 @@
 /** The invoice workflow's wake-up arithmetic, without Temporal: pauses, the review's day, the next wake. */
-import { collectibleMinor, dayInstant, dunningPause, nextWake, reviewDay, reviewDue, type TimingFacts } from '../../src/domain/collection-timing';
+import {
+  collectibleMinor, dayInstant, disputeWakes, dunningPause, holdWakes, lateFeeWakes, nextWake, reviewDay, reviewDue, type TimingFacts,
+} from '../../src/domain/collection-timing';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
 
 const clock = { dueDate: '2026-03-02', policy: DEFAULT_POLICY };
@@ -84,5 +86,26 @@ describe('the next wake', () => {
 
   test('with no step left it is the review', () => {
     expect(nextWake(clock, facts(), now)).toEqual({ at: dayInstant(clock, 180), description: 'write-off review, day 180' });
+  });
+});
+
+describe("each concern's own wake-ups", () => {
+  test('holds wake only for a hold with an end date', () => {
+    const wakes = holdWakes(clock, { holds: [{ holdId: 'H1', kind: 'vip' }, { holdId: 'H2', kind: 'seasonal', until: '2026-04-01' }] });
+    expect(wakes).toEqual([{ at: at('2026-04-01T09:00:00Z'), description: 'seasonal hold H2 ends' }]);
+  });
+
+  test('disputes wake the day after the SLA, and not once it is breached or resolved', () => {
+    const breached = { ...dispute(1_000), disputeId: 'D-breached', slaBreached: true };
+    const wakes = disputeWakes(clock, { disputes: [dispute(25_000), dispute(10_000, 'resolved_for_company'), breached] });
+    expect(wakes).toEqual([{ at: at('2026-03-21T09:00:00Z'), description: 'dispute D-25000 SLA (2026-03-20)' }]);
+  });
+
+  test('the late fee wakes on its day until it is charged or waived', () => {
+    const policy = { ...DEFAULT_POLICY, lateFee: { ...DEFAULT_POLICY.lateFee, percentBasisPoints: 150, afterDays: 30 } };
+    const feeClock = { ...clock, policy };
+    expect(lateFeeWakes(feeClock, { lateFeeCharged: false, waived: { lateFee: false } })).toEqual([{ at: dayInstant(feeClock, 30), description: 'late fee, day 30' }]);
+    expect(lateFeeWakes(feeClock, { lateFeeCharged: true, waived: { lateFee: false } })).toEqual([]);
+    expect(lateFeeWakes(feeClock, { lateFeeCharged: false, waived: { lateFee: true } })).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
 /**
- * What an invoice's workflow knows, and what follows from it: the balance, the age, what pauses
- * dunning, the timeline entries and the search attributes. Everything here is carried whole across
- * continue-as-new, so it is plain data in `s`.
+ * The one state holder of an invoice's workflow: what it knows (`s`, plain data carried whole across
+ * continue-as-new), its policy and plan, and what follows from them: the balance, the age, what
+ * pauses dunning or holds contact, the timeline entries, the search attributes and the state query's
+ * answer. The concerns (dunning.ts, disputes.ts, promises.ts, holds.ts, payments.ts, settlement.ts,
+ * charges.ts, escalations.ts, write-off.ts) each hold this and change it; none holds state of its own
+ * that outlives a run.
  *
  * The rule for handlers, which run while the main loop is parked on an await: a handler may change
  * this state, record it and wake the main loop (`wake()`), but only the main loop contacts the
@@ -16,6 +19,7 @@ import { finalNoticePerformed } from '../../src/domain/contact-resumption';
 import { collectibleMinor, dateInstant, dayInstant, dunningPause, promiseDeadline, type InvoiceClock } from '../../src/domain/collection-timing';
 import { dunningPlan } from '../../src/domain/dunning-schedule';
 import { openingBalance, withChargeFields } from '../../src/domain/invoice-balance';
+import { higherLevel, type EscalationState } from '../../src/domain/escalation-ladder';
 import { formatMoney, type Money } from '../../src/domain/money';
 import type { CollectionsPolicy, DunningStep } from '../../src/domain/policy/schema';
 import {
@@ -24,6 +28,7 @@ import {
 } from './definitions';
 import { LIFECYCLE_V3 } from './patches';
 import { completePolicy } from './policy-snapshot';
+import { notApplicable, refuse } from './refusals';
 
 const TIMELINE_LENGTH = 50;
 
@@ -63,75 +68,98 @@ function initialState(input: InvoiceCollectionInput): CarriedState {
   };
 }
 
-export class CollectionState {
-  protected readonly s: CarriedState;
-  protected policy: CollectionsPolicy;
-  protected plan: DunningStep[];
-  protected readonly workflowId = workflowInfo().workflowId;
+export class Invoice {
+  readonly s: CarriedState;
+  policy: CollectionsPolicy;
+  plan: DunningStep[];
+  readonly workflowId = workflowInfo().workflowId;
   /** Bumped by every change that moves the next wake-up (a hold, a promise, a dispute …). */
-  protected wakeups = 0;
+  wakeups = 0;
+  /** The next thing the workflow will do, for queries and the read model. */
+  nextAction: { description: string; at: string } | null = null;
 
   /** The one way a handler wakes the main loop: it re-reads the state and decides again. */
-  protected wake(): void {
+  wake(): void {
     this.wakeups += 1;
   }
 
-  constructor(protected readonly input: InvoiceCollectionInput) {
+  constructor(readonly input: InvoiceCollectionInput) {
     this.s = input.carried ? { ...initialState(input), ...input.carried, balance: withChargeFields(input.carried.balance) } : initialState(input);
     this.policy = completePolicy(this.s.movedToPolicy ?? input.policy);
     this.plan = dunningPlan(this.policy, input.customer);
   }
 
-  protected get closed(): boolean {
+  /** From now on the invoice follows `policy`: its steps, terms and rules. */
+  usePolicy(policy: CollectionsPolicy): void {
+    this.policy = completePolicy(policy);
+    this.plan = dunningPlan(this.policy, this.input.customer);
+  }
+
+  get closed(): boolean {
     return CLOSED_STATUSES.includes(this.s.status);
   }
 
+  /** Validators' shared checks: the invoice is open, and an amount is positive and in its currency. */
+  checkOpen(): void {
+    if (this.closed) notApplicable(`invoice is ${this.s.status}; nothing can change it`);
+  }
+
+  checkAmount(field: string, amount: Money): void {
+    if (amount.currency !== this.s.balance.currency) refuse(`${field}.currency`, `invoice is in ${this.s.balance.currency}, this is in ${amount.currency}`);
+    if (!Number.isSafeInteger(amount.amountMinor) || amount.amountMinor <= 0) refuse(`${field}.amountMinor`, 'must be a positive integer number of minor units');
+  }
+
+  /** Moves the account up the ladder (never down). */
+  escalateTo(level: EscalationState): void {
+    this.s.escalation = higherLevel(this.s.escalation, level);
+  }
+
   /** Ends collection with `status`; its time starts the chargeback or recovery window. */
-  protected closeAs(status: 'paid' | 'settled' | 'written_off' | 'cancelled'): void {
+  closeAs(status: 'paid' | 'settled' | 'written_off' | 'cancelled'): void {
     this.s.status = status;
     this.s.closedAt = new Date().toISOString();
     this.nextAction = null;
   }
 
-  protected daysPastDue(): number {
+  daysPastDue(): number {
     return daysPastDue(this.input.invoice.dueDate, Date.now());
   }
 
-  protected today(): string {
+  today(): string {
     return isoDateOf(Date.now());
   }
 
   /** The instant a day (relative to the due date) begins for the workflow: the policy's send hour. */
-  protected dayInstant(offsetDays: number): number {
+  dayInstant(offsetDays: number): number {
     return dayInstant(this.clock(), offsetDays);
   }
 
   /** The instant a calendar date begins for the workflow: the policy's send hour that day. */
-  protected dateInstant(isoDate: string): number {
+  dateInstant(isoDate: string): number {
     return dateInstant(this.clock(), isoDate);
   }
 
-  protected stepsById(ids: string[]): DunningStep[] {
+  stepsById(ids: string[]): DunningStep[] {
     return ids.map((id) => this.plan.find((step) => step.id === id)).filter((step): step is DunningStep => step !== undefined);
   }
 
   /** What dunning may ask for: the balance less what is under dispute. */
-  protected collectibleMinor(): number {
+  collectibleMinor(): number {
     return collectibleMinor(this.s);
   }
 
   /** Why dunning waits now (nothing is sent, steps that pass are caught up once when it ends), if it does. */
-  protected dunningPause(): string | null {
+  dunningPause(): string | null {
     return dunningPause(this.s);
   }
 
   /** The invoice's clock for the pure timing rules: its due date and the policy. */
-  protected clock(): InvoiceClock {
+  clock(): InvoiceClock {
     return { dueDate: this.input.invoice.dueDate, policy: this.policy };
   }
 
   /** Why customer contact is held now (steps that pass are skipped, the clock keeps running), if it is. */
-  protected contactHold(): string | null {
+  contactHold(): string | null {
     const hold = this.s.holds[0];
     return hold ? `${hold.kind} hold: ${hold.reason}` : null;
   }
@@ -141,7 +169,7 @@ export class CollectionState {
    * contact is held, or (for dunning notices) dunning is paused. Checked after every await before
    * contacting the customer, and watched while a contact is in flight.
    */
-  protected contactStopped(purpose: 'dunning' | 'letter'): string | null {
+  contactStopped(purpose: 'dunning' | 'letter'): string | null {
     if (this.closed) return `the invoice is ${this.s.status.replace('_', ' ')}`;
     const hold = this.contactHold();
     if (hold) return `contact is held (${hold})`;
@@ -150,24 +178,24 @@ export class CollectionState {
   }
 
   /** Whether the customer has been sent the final notice. */
-  protected finalNoticeSent(): boolean {
+  finalNoticeSent(): boolean {
     return this.s.finalNoticeSent ?? finalNoticePerformed(this.plan, this.s.upcomingStepIds, this.s.skippedSteps);
   }
 
-  protected money(amountMinor: number): Money {
+  money(amountMinor: number): Money {
     return { amountMinor, currency: this.s.balance.currency };
   }
 
-  protected format(amountMinor: number): string {
+  format(amountMinor: number): string {
     return formatMoney(this.money(amountMinor));
   }
 
-  protected formatBalance(): string {
+  formatBalance(): string {
     return this.format(this.s.balance.balanceMinor);
   }
 
   /** Builds a timeline entry keyed by workflow id and cause, and keeps it in the recent history. */
-  protected event(keySuffix: string, type: string, summary: string, data: Record<string, unknown>, nextAction?: { description: string; at: string } | null): CollectionEvent {
+  event(keySuffix: string, type: string, summary: string, data: Record<string, unknown>, nextAction?: { description: string; at: string } | null): CollectionEvent {
     const occurredAt = new Date().toISOString();
     this.s.timeline.push({ at: occurredAt, type, summary });
     if (this.s.timeline.length > TIMELINE_LENGTH) this.s.timeline.shift();
@@ -201,11 +229,8 @@ export class CollectionState {
     };
   }
 
-  /** The next thing the workflow will do, for queries and the read model. */
-  protected nextAction: { description: string; at: string } | null = null;
-
   /** Upserts only the attributes that changed: each upsert is a billable action. */
-  protected updateSearchAttributes(): void {
+  updateSearchAttributes(): void {
     // A closed invoice's age stops at its close: no billable upsert for a number nobody works from.
     const age = this.s.closedAt && patched(LIFECYCLE_V3) ? daysPastDue(this.input.invoice.dueDate, Date.parse(this.s.closedAt)) : this.daysPastDue();
     const wanted: SearchAttributeUpdatePair[] = [
@@ -221,7 +246,7 @@ export class CollectionState {
   }
 
   /** The answer to the state query and to every update. */
-  protected state(): InvoiceState {
+  state(): InvoiceState {
     const age = this.daysPastDue();
     const b = this.s.balance;
     return {
@@ -252,7 +277,7 @@ export class CollectionState {
   }
 
   /** The date a promise counts as broken: the promised date plus the policy's grace. */
-  protected promiseDeadline(): string | null {
+  promiseDeadline(): string | null {
     return promiseDeadline(this.clock(), this.s);
   }
 }
