@@ -25,6 +25,7 @@ export interface TimingFacts {
   lateFeeCharged: boolean;
   waived: { lateFee: boolean };
   smallBalance?: 'written_off' | 'kept' | null;
+  paymentPlan?: { planId: string } | null;
   queuedLetters?: readonly { summary: string; notBefore?: number }[];
 }
 
@@ -55,6 +56,7 @@ export function dunningPause(facts: TimingFacts): string | null {
   if (facts.smallBalance === 'kept') {
     return `the balance of ${formatMoney({ amountMinor: facts.balance.balanceMinor, currency: facts.balance.currency })} is below the policy's minimum for ${facts.balance.currency}`;
   }
+  if (facts.paymentPlan) return `payment plan ${facts.paymentPlan.planId}`;
   if (facts.settlement) return `settlement offer ${facts.settlement.offerId} ${facts.settlement.status === 'open' ? `open until ${facts.settlement.deadline}` : 'awaiting approval'}`;
   if (facts.promise) return `promise to pay by ${facts.promise.promisedDate}`;
   if (facts.disputes.some((d) => d.status === 'open') && collectibleMinor(facts) === 0) return 'the whole balance is disputed';

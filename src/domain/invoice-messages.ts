@@ -156,8 +156,22 @@ export const reversalMessage = z.object({ paymentId: businessKey, reason: text(5
 
 export const bankruptcyMessage = z.object({ reference: singleLine(200), reportedBy: person }).strict();
 
+/** A payment plan takes the invoice in: dunning waits while the plan runs. */
+export const joinPlanMessage = z.object({ planId: businessKey }).strict();
+
+export const PLAN_OUTCOMES = ['completed', 'breached', 'cancelled'] as const;
+
+/** The plan ended for this invoice: completed, breached (dunning resumes one level up) or cancelled (dunning resumes). */
+export const leavePlanMessage = z.object({
+  planId: businessKey,
+  outcome: z.enum(PLAN_OUTCOMES, { error: 'must be "completed", "breached" or "cancelled"' }),
+  reason: text(500),
+}).strict();
+
 export type PaymentInput = z.infer<typeof paymentMessage>;
 export type CancelInput = z.infer<typeof cancelMessage>;
+export type JoinPlanInput = z.infer<typeof joinPlanMessage>;
+export type LeavePlanInput = z.infer<typeof leavePlanMessage>;
 export type WriteOffDecision = z.infer<typeof writeOffDecisionMessage>;
 export type DisputeInput = z.infer<typeof disputeMessage>;
 export type DisputeResolution = z.infer<typeof disputeResolutionMessage>;

@@ -111,6 +111,7 @@ function fromReadModel(row: InvoiceRow): InvoiceState {
     holds: [],
     settlement: null,
     pendingApprovals: [],
+    paymentPlan: null,
     paused: null,
   };
 }

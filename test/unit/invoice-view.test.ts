@@ -21,7 +21,7 @@ function stateAtDay8(status: InvoiceState['status'] = 'in_collection'): InvoiceS
     dueDate: DUE, daysPastDue: 8, agingBucket: '1-30', escalationLevel: 'none', nextAction: null,
     policy: { policyId: 'weekly', version: 1 }, skippedSteps: [], recentHistory: [],
     charges: { interest: money(0), lateFee: money(0) }, collectible: money(10_000), disputes: [], promise: null, holds: [],
-    settlement: null, pendingApprovals: [], paused: null,
+    settlement: null, pendingApprovals: [], paymentPlan: null, paused: null,
   };
 }
 

@@ -11,14 +11,14 @@ import type { DisputeCategory } from '../../src/domain/policy/account-handling';
 import type { CollectionsPolicy, EscalationLevel, RiskTier, Segment } from '../../src/domain/policy/schema';
 import type { LetterRequest } from '../../activities/notices/activities';
 import type {
-  BankruptcyNotice, CancelInput, DisputeInput, DisputeResolution, EscalationDecision, HoldInput, PaymentInput, PromiseInput,
-  ReleaseInput, ReversalInput, SettlementDecision, SettlementOffer, WaiverInput, WriteOffDecision,
+  BankruptcyNotice, CancelInput, DisputeInput, DisputeResolution, EscalationDecision, HoldInput, JoinPlanInput, LeavePlanInput, PaymentInput,
+  PromiseInput, ReleaseInput, ReversalInput, SettlementDecision, SettlementOffer, WaiverInput, WriteOffDecision,
 } from '../../src/domain/invoice-messages';
 
 /** The messages the workflow takes: one declaration each, as zod schemas in src/domain/invoice-messages.ts. */
 export type {
-  BankruptcyNotice, CancelInput, DisputeInput, DisputeResolution, EscalationDecision, HoldInput, PaymentInput, PromiseInput,
-  ReleaseInput, ReversalInput, SettlementDecision, SettlementOffer, WaiverInput, WriteOffDecision,
+  BankruptcyNotice, CancelInput, DisputeInput, DisputeResolution, EscalationDecision, HoldInput, JoinPlanInput, LeavePlanInput, PaymentInput,
+  PromiseInput, ReleaseInput, ReversalInput, SettlementDecision, SettlementOffer, WaiverInput, WriteOffDecision,
 };
 
 export type { EscalationState } from '../../src/domain/escalation-ladder';
@@ -102,6 +102,8 @@ export interface InvoiceState {
   holds: HoldState[];
   settlement: SettlementState | null;
   pendingApprovals: PendingEscalation[];
+  /** The payment plan the invoice is in, if any: dunning waits while it runs. */
+  paymentPlan: PlanMembership | null;
   /** Why customer contact or dunning is paused now, if it is. */
   paused: string | null;
 }
@@ -149,6 +151,12 @@ export interface SettlementState {
   proposedBy: string;
   deadline?: string;
   paidAtOfferMinor: number;
+}
+
+/** The invoice's place in a payment plan (the plan's own workflow keeps the schedule). */
+export interface PlanMembership {
+  planId: string;
+  joinedAt: string;
 }
 
 /** An escalation that waits for a person's decision. */
@@ -206,6 +214,10 @@ export interface CarriedState {
   endedHoldIds?: string[];
   /** Set when the balance fell below the policy's minimum: written off, or kept without contact. */
   smallBalance?: 'written_off' | 'kept' | null;
+  /** The payment plan the invoice is in; absent in states from before plans. */
+  paymentPlan?: PlanMembership | null;
+  /** Plans the invoice has left, so a repeated leave answers instead of being refused. */
+  endedPlanIds?: string[];
 }
 
 /** A letter waiting for the main loop: sent when contact is allowed and `notBefore` (epoch ms) has passed. */
@@ -268,6 +280,9 @@ export const decideSettlementUpdate = defineUpdate<SettlementAnswer, [Settlement
 export const reversePaymentUpdate = defineUpdate<InvoiceState, [ReversalInput]>('reversePayment');
 export const reportBankruptcyUpdate = defineUpdate<InvoiceState, [BankruptcyNotice]>('reportBankruptcy');
 export const movePolicyUpdate = defineUpdate<InvoiceState, [PolicyMove]>('movePolicy');
+/** Sent by a payment plan's workflow: the invoice joins the plan, and later leaves it with the plan's outcome. */
+export const joinPlanUpdate = defineUpdate<InvoiceState, [JoinPlanInput]>('joinPaymentPlan');
+export const leavePlanUpdate = defineUpdate<InvoiceState, [LeavePlanInput]>('leavePaymentPlan');
 export const invoiceStateQuery = defineQuery<InvoiceState>('invoiceState');
 
 /** Search attributes that make the Web UI's list a collections worklist. */

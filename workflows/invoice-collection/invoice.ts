@@ -272,6 +272,7 @@ export class Invoice {
       holds: this.s.holds,
       settlement: this.s.settlement,
       pendingApprovals: this.s.pendingApprovals,
+      paymentPlan: this.s.paymentPlan ?? null,
       paused: this.dunningPause() ?? this.contactHold(),
     };
   }

@@ -7,7 +7,7 @@
  *
  * One state holder (invoice.ts) and one module per concern, each owning its updates' validators
  * and handlers and its due checks: dunning, disputes, promises, holds, payments, settlement offers,
- * charges, escalations, write-off. Customer contact goes through notices.ts only; each concern's
+ * charges, escalations, payment plans, write-off. Customer contact goes through notices.ts only; each concern's
  * next wake-up is a pure function in src/domain/collection-timing.ts. This file composes them,
  * registers every handler, and is the main loop: it decides when to sleep, act and continue as new.
  */
@@ -16,7 +16,7 @@ import { DAY_MS } from '../../src/domain/calendar';
 import { nextWake, reviewDay, reviewDue, type Wake } from '../../src/domain/collection-timing';
 import { Charges } from './charges';
 import {
-  cancelInvoiceSignal, decideEscalationUpdate, decideSettlementUpdate, decideWriteOffUpdate, invoiceStateQuery, movePolicyUpdate, openDisputeUpdate,
+  cancelInvoiceSignal, decideEscalationUpdate, decideSettlementUpdate, decideWriteOffUpdate, invoiceStateQuery, joinPlanUpdate, leavePlanUpdate, movePolicyUpdate, openDisputeUpdate,
   placeHoldUpdate, promiseToPayUpdate, proposeSettlementUpdate, recordPaymentUpdate, releaseHoldUpdate, reportBankruptcyUpdate, resolveDisputeUpdate,
   reversePaymentUpdate, waiveChargesUpdate, writeOffDecisionSignal, type InvoiceCollectionInput, type InvoiceOutcome,
 } from './definitions';
@@ -29,6 +29,7 @@ import { Invoice } from './invoice';
 import { Notices } from './notices';
 import { LIFECYCLE_V2 } from './patches';
 import { Payments } from './payments';
+import { Plans } from './plans';
 import { Promises } from './promises';
 import { Settlements } from './settlement';
 import { WriteOff } from './write-off';
@@ -50,6 +51,7 @@ class InvoiceCollection {
   private readonly promises: Promises;
   private readonly settlements: Settlements;
   private readonly payments: Payments;
+  private readonly plans: Plans;
   private readonly writeOff: WriteOff;
   private readonly dunning: Dunning;
 
@@ -63,6 +65,7 @@ class InvoiceCollection {
     this.promises = new Promises(invoice, this.effects, this.escalations);
     this.settlements = new Settlements(invoice, this.effects, this.charges, this.notices);
     this.payments = new Payments(invoice, this.effects, this.charges, this.settlements, this.promises);
+    this.plans = new Plans(invoice, this.effects, this.escalations);
     this.writeOff = new WriteOff(invoice, this.effects, this.notices);
     this.dunning = new Dunning(invoice, this.effects, this.charges, this.notices, this.escalations);
   }
@@ -73,7 +76,7 @@ class InvoiceCollection {
    * main loop (`invoice.wake()`); only the main loop contacts the customer (invoice.ts).
    */
   registerHandlers(): void {
-    const { invoice, payments, writeOff, disputes, promises, holds, escalations, charges, settlements, dunning } = this;
+    const { invoice, payments, writeOff, disputes, promises, holds, escalations, charges, settlements, plans, dunning } = this;
     setHandler(invoiceStateQuery, () => invoice.state());
     setHandler(cancelInvoiceSignal, ({ reason }) => {
       if (invoice.closed) return;
@@ -94,6 +97,8 @@ class InvoiceCollection {
     setHandler(waiveChargesUpdate, (waiver) => charges.waive(waiver), { validator: (_waiver) => invoice.checkOpen() });
     setHandler(proposeSettlementUpdate, (offer) => settlements.propose(offer), { validator: (offer) => settlements.checkOffer(offer) });
     setHandler(decideSettlementUpdate, (decision) => settlements.decide(decision), { validator: (decision) => settlements.checkDecision(decision) });
+    setHandler(joinPlanUpdate, (join) => plans.join(join), { validator: (join) => plans.checkJoin(join) });
+    setHandler(leavePlanUpdate, (leave) => plans.leave(leave), { validator: (leave) => plans.checkLeave(leave) });
     setHandler(movePolicyUpdate, (move) => dunning.movePolicy(move), { validator: (_move) => invoice.checkOpen() });
   }
 
