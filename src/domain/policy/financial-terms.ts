@@ -41,6 +41,14 @@ export const paymentPlansSchema = z.object({
   graceDays: z.number().int().min(0).max(30).default(5),
   /** Missed installments that breach the plan (the invoices then re-escalate). */
   breachAfterMissedInstallments: z.number().int().min(1).max(12).default(1),
+  /** Days before each installment's due date that the customer is reminded (0: no reminders). */
+  reminderDaysBefore: z.number().int().min(0).max(14).default(3),
+  /** The first installment must be at least this share of the plan's total. */
+  minFirstInstallmentPercent: percent.default(10),
+  /** The longest plan that may be agreed at all, with approval. */
+  maxTermDays: z.number().int().min(30).max(730).default(365),
+  /** The most installments a plan may have. */
+  maxInstallments: z.number().int().min(1).max(36).default(12),
 }).strict();
 
 export const chargebacksSchema = z.object({
