@@ -4,6 +4,7 @@ import { createCollectionLogActivities } from './collection-log/activities';
 import { createDisputeActivities } from './disputes/activities';
 import { createLedgerActivities } from './ledger/activities';
 import { createNoticeActivities, type NoticeDependencies } from './notices/activities';
+import { createOutreachActivities } from './outreach/activities';
 import { createPaymentActivities } from './payments/activities';
 import { createTaskActivities } from './tasks/activities';
 
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createDisputeActivities(deps.db),
     ...createLedgerActivities(deps.db),
     ...createNoticeActivities(deps),
+    ...createOutreachActivities(deps.db),
     ...createPaymentActivities(deps.db),
     ...createTaskActivities(deps.db),
   };

@@ -29,6 +29,7 @@ import {
   cancelInvoiceSignal, decideEscalationUpdate, decideWriteOffUpdate, invoiceWorkflowId, openDisputeUpdate, placeHoldUpdate, promiseToPayUpdate,
   recordPaymentUpdate, releaseHoldUpdate, resolveDisputeUpdate, reversePaymentUpdate, writeOffDecisionSignal, type InvoiceCollectionInput,
 } from '../workflows/invoice-collection/definitions';
+import { customerOutreachWorkflowId } from '../workflows/customer-outreach/definitions';
 import { EVERY_DAY_POLICY, invoiceInput, type InvoiceOptions } from '../test/support/invoice-fixtures';
 
 const OUT = path.join(__dirname, '..', 'test', 'replay', 'histories');
@@ -149,6 +150,29 @@ const SCENARIOS: Record<string, Scenario> = {
     await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
     return handle;
   },
+  // Recorded after customer outreach (v5): contact goes through the customer's outreach workflow.
+  'v5-outreach-merged-paid': async (env, start) => {
+    const policy = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, mergeWindowSeconds: 10 } };
+    const customer = { customerId: 'C-V5-MERGED' };
+    const handle = await start(5, { policy, customer });
+    const other = await start(5, { policy, customer, amountMinor: 40_000 });
+    await env.sleep(3 * DAY); // both upcoming reminders travel as one message
+    await other.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-2', amount: usd(40_000) }] });
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    return handle;
+  },
+  'v5-outreach-withdrawn-on-hold-paid': async (env, start) => {
+    const policy = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, businessHours: { startHour: 9, endHour: 17 } } };
+    const handle = await start(5, { policy, customer: { customerId: 'C-V5-NIGHT', timeZone: 'Pacific/Auckland' } });
+    const asked = Date.parse(`${addDays(isoDateOf(await env.currentTimeMs()), 2)}T09:00:00Z`);
+    await env.sleep(asked + 60_000 - (await env.currentTimeMs())); // the request waits for 09:00 in Auckland
+    await handle.executeUpdate(placeHoldUpdate, { args: [{ holdId: 'H-1', kind: 'vip', reason: 'account review' }] });
+    await env.sleep(DAY);
+    await handle.executeUpdate(releaseHoldUpdate, { args: [{ holdId: 'H-1' }] });
+    await env.sleep(DAY);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    return handle;
+  },
   'v2-continued-as-new': async (env, start) => {
     const handle = await start(-20, { historyEventLimit: 40 });
     const firstRun = (await handle.describe()).runId;
@@ -160,6 +184,17 @@ const SCENARIOS: Record<string, Scenario> = {
     return env.client.workflow.getHandle(handle.workflowId, firstRun);
   },
 };
+
+/** Records the history so far of the outreach workflow of an invoice's customer (it runs for as long as the customer does). */
+async function recordOutreachOf(env: TestWorkflowEnvironment, invoice: WorkflowHandle, file: string): Promise<void> {
+  if (existsSync(file)) return;
+  const { events } = await invoice.fetchHistory();
+  const data = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+  const input = JSON.parse(Buffer.from(data ?? []).toString()) as InvoiceCollectionInput;
+  const outreach = env.client.workflow.getHandle(customerOutreachWorkflowId(input.customer.customerId));
+  writeFileSync(file, `${historyToJSON(await outreach.fetchHistory())}\n`);
+  process.stdout.write(`recorded ${path.relative(process.cwd(), file)}\n`);
+}
 
 async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'record-histories-'));
@@ -187,6 +222,7 @@ async function main(): Promise<void> {
         if (!name.includes('continued-as-new')) await handle.result();
         writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
         process.stdout.write(`recorded ${path.relative(process.cwd(), file)}\n`);
+        if (name.includes('outreach')) await recordOutreachOf(env, handle, path.join(OUT, `customer-outreach-${name}.json`));
       }
     });
   } finally {

@@ -1,2 +1,3 @@
 /** Every workflow the worker runs; this file is the entry point of the workflow bundle. */
 export { invoiceCollection } from './invoice-collection/workflow';
+export { customerOutreach } from './customer-outreach/workflow';

@@ -11,6 +11,7 @@ import { staleContactReason, type InvoiceContactState } from './contact-guard';
 import { throwIfCancelled, whileHeartbeating, withTimeout } from './activity-liveness';
 import type { MailTransport } from './mail-transport';
 import type { NoticeVariables, RenderedEmail, TemplateLibrary } from '../../src/notices/template-library';
+import type { NoticeInvoiceRow } from '../../src/notices/notice-variables';
 
 export interface DunningNoticeInput {
   customer: { customerId: string; name: string; email?: string };
@@ -28,13 +29,38 @@ export interface DunningNoticeInput {
 /** A letter to the customer: a settlement offer's terms, or word that the account went to legal or an agency. */
 export type LetterRequest =
   | { name: 'settlement-offer'; settlement: { discount: string; amount: Money; deadline: string } }
-  | { name: 'legal-handoff' | 'agency-handoff' };
+  | { name: 'legal-handoff' | 'agency-handoff' }
+  | { name: 'payment-plan-agreement'; plan: PlanAgreement };
+
+/** A payment plan's agreement letter: every invoice it covers, its schedule and total (a plan may cover several invoices). */
+export interface PlanAgreement {
+  total: Money;
+  agreementDate: string;
+  installments: { number: number; amount: Money; dueDate: string }[];
+  invoices: Pick<DunningNoticeInput['invoice'], 'invoiceNumber' | 'amount' | 'balance' | 'dueDate' | 'daysPastDue'>[];
+}
 
 /**
  * What happened to a notice: `suppressed` when it had become stale, `expired` when its retries left
- * the provider's idempotency window (a person then contacts the customer).
+ * the provider's idempotency window, `withheld` when the customer asked not to be emailed (a person
+ * then contacts the customer in both cases).
  */
-export type NoticeDelivery = 'sent' | 'outbox' | 'not_sent' | 'suppressed' | 'expired';
+export type NoticeDelivery = 'sent' | 'outbox' | 'not_sent' | 'suppressed' | 'expired' | 'withheld';
+
+/** One message to a customer, for one or several invoices; `messageKey` is the provider's idempotency key. */
+export interface CustomerMessageInput {
+  messageKey: string;
+  purpose: 'dunning' | 'letter' | 'plan';
+  /** The notices it speaks for, the most severe first: its template and tone are the message's. */
+  notices: DunningNoticeInput[];
+}
+
+/** How each notice of a message ended, by its idempotency key. */
+export interface NoticeOutcome {
+  key: string;
+  delivery: NoticeDelivery;
+  reason?: string;
+}
 
 /**
  * Resend remembers an idempotency key for 24 hours; a retry after that could deliver a second copy,
@@ -61,81 +87,151 @@ export interface NoticeDependencies {
 }
 
 export function createNoticeActivities(deps: NoticeDependencies) {
-  function variables(input: DunningNoticeInput): NoticeVariables {
-    const row = {
+  function row(input: DunningNoticeInput): NoticeInvoiceRow {
+    return {
       number: input.invoice.invoiceNumber,
       amount: formatMoney(input.invoice.amount),
       balance: formatMoney(input.invoice.balance),
       dueDate: input.invoice.dueDate,
       daysPastDue: input.invoice.daysPastDue,
     };
+  }
+
+  /** What the templates see: the lead notice's invoice, every invoice of the message, their total. */
+  function variables(notices: DunningNoticeInput[]): NoticeVariables {
+    const [lead] = notices;
+    const several = notices.length > 1;
+    const total = notices.reduce((sum, n) => sum + n.invoice.balance.amountMinor, 0);
     return {
-      customer: { name: input.customer.name },
+      customer: { name: lead.customer.name },
       company: { name: deps.companyName, phone: deps.collectionsPhone },
-      invoice: row,
-      invoices: [row],
-      total: row.balance,
-      charges: (input.charges ?? []).map((charge) => ({ label: charge.label, amount: formatMoney(charge.amount) })),
-      paymentLink: input.invoice.paymentLink ?? `mailto:${deps.from.replace(/^.*<|>$/g, '')}`,
-      tone: input.tone,
+      invoice: row(lead),
+      invoices: notices.map(row),
+      total: formatMoney({ amountMinor: total, currency: lead.invoice.balance.currency }),
+      charges: notices.flatMap((n) => (n.charges ?? []).map((charge) => ({
+        label: several ? `${charge.label}, invoice #${n.invoice.invoiceNumber}` : charge.label, amount: formatMoney(charge.amount),
+      }))),
+      paymentLink: lead.invoice.paymentLink ?? `mailto:${deps.from.replace(/^.*<|>$/g, '')}`,
+      tone: lead.tone,
     };
   }
 
-  function renderLetter(letter: LetterRequest, notice: NoticeVariables): RenderedEmail {
-    if (letter.name === 'settlement-offer') {
-      const { discount, amount, deadline } = letter.settlement;
-      return deps.templates.renderLetter(letter.name, { ...notice, settlement: { discount, amount: formatMoney(amount), deadline } });
+  function render(notices: DunningNoticeInput[]): RenderedEmail {
+    const [lead] = notices;
+    if (!lead.letter) return deps.templates.render(lead.template, variables(notices));
+    const notice = variables([lead]);
+    if (lead.letter.name === 'settlement-offer') {
+      const { discount, amount, deadline } = lead.letter.settlement;
+      return deps.templates.renderLetter(lead.letter.name, { ...notice, settlement: { discount, amount: formatMoney(amount), deadline } });
     }
-    return deps.templates.renderLetter(letter.name, notice);
+    if (lead.letter.name === 'payment-plan-agreement') {
+      const { plan } = lead.letter;
+      const invoices = plan.invoices.map((invoice) => row({ ...lead, invoice }));
+      return deps.templates.renderLetter(lead.letter.name, {
+        ...notice, invoices, total: formatMoney(plan.total),
+        plan: { total: formatMoney(plan.total), agreementDate: plan.agreementDate, installments: plan.installments.map((i) => ({ number: i.number, amount: formatMoney(i.amount), dueDate: i.dueDate })) },
+      });
+    }
+    return deps.templates.renderLetter(lead.letter.name, notice);
   }
 
-  /** Records the notice as pending before anything leaves, so a retry finds it; answers whether its first attempt left the provider's window. */
-  async function store(input: DunningNoticeInput, email: RenderedEmail): Promise<{ expired: boolean }> {
-    await deps.db.query(
-      `INSERT INTO communications (idempotency_key, invoice_id, customer_id, channel, template, tone, recipient, subject, body_text, body_html, status)
-       VALUES ($1, $2, $3, 'email', $4, $5, $6, $7, $8, $9, 'pending') ON CONFLICT (idempotency_key) DO NOTHING`,
-      [input.event.idempotencyKey, input.event.invoiceId, input.customer.customerId, input.template, input.tone,
-        input.customer.email ?? null, email.subject, email.text, email.html],
-    );
+  /** Records each notice as pending before anything leaves, so a retry finds it; answers whether the message's first attempt left the provider's window. */
+  async function store(message: CustomerMessageInput, email: RenderedEmail): Promise<{ expired: boolean }> {
+    for (const input of message.notices) {
+      await deps.db.query(
+        `INSERT INTO communications (idempotency_key, invoice_id, customer_id, channel, template, tone, recipient, subject, body_text, body_html, status, message_key)
+         VALUES ($1, $2, $3, 'email', $4, $5, $6, $7, $8, $9, 'pending', $10) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [input.event.idempotencyKey, input.event.invoiceId, input.customer.customerId, input.template, input.tone,
+          input.customer.email ?? null, email.subject, email.text, email.html, message.messageKey],
+      );
+    }
     const first = await deps.db.query<{ expired: boolean }>(
-      'SELECT created_at < now() - make_interval(secs => $2::float8 / 1000) AS expired FROM communications WHERE idempotency_key = $1',
-      [input.event.idempotencyKey, deps.providerWindowMs ?? PROVIDER_IDEMPOTENCY_WINDOW_MS],
+      'SELECT min(created_at) < now() - make_interval(secs => $2::float8 / 1000) AS expired FROM communications WHERE idempotency_key = ANY($1)',
+      [message.notices.map((n) => n.event.idempotencyKey), deps.providerWindowMs ?? PROVIDER_IDEMPOTENCY_WINDOW_MS],
     );
     return { expired: first.rows[0]?.expired ?? false };
   }
 
-  return {
-    /**
-     * Renders and delivers one notice, at most once per idempotency key. Under the invoice's row lock
-     * it checks that nothing recorded since the notice was decided (a payment that closed the invoice,
-     * a cancel, a hold, a pause) makes it stale; a stale notice is kept as suppressed, never delivered.
-     * The lock is held through the provider call, so a payment's ledger write waits for a send in flight.
-     */
-    async sendDunningNotice(input: DunningNoticeInput): Promise<NoticeDelivery> {
-      const key = input.event.idempotencyKey;
-      const previous = await deps.db.query<{ status: string }>('SELECT status FROM communications WHERE idempotency_key = $1', [key]);
-      const previousStatus = previous.rows[0]?.status;
-      if (previousStatus && previousStatus !== 'pending') return previousStatus as NoticeDelivery;
+  /**
+   * Renders and delivers one message for one or several notices, at most once per key. Under the
+   * rows locks of its invoices it checks each notice: one that something recorded since its decision
+   * made stale (a payment that closed the invoice, a cancel, a hold, a pause) drops out and is kept
+   * as suppressed; a message left with no notice is not sent. The locks are held through the
+   * provider call, so a payment's ledger write waits for a send in flight.
+   */
+  async function sendMessage(message: CustomerMessageInput): Promise<NoticeOutcome[]> {
+    const keys = message.notices.map((n) => n.event.idempotencyKey);
+    const previous = await deps.db.query<{ idempotency_key: string; status: string; suppressed_reason: string | null }>(
+      'SELECT idempotency_key, status, suppressed_reason FROM communications WHERE idempotency_key = ANY($1)', [keys]);
+    const settled = new Map(previous.rows.filter((r) => r.status !== 'pending')
+      .map((r) => [r.idempotency_key, { key: r.idempotency_key, delivery: r.status as NoticeDelivery, ...(r.suppressed_reason ? { reason: r.suppressed_reason } : {}) }]));
+    if (settled.size === keys.length) return keys.map((key) => settled.get(key) as NoticeOutcome);
 
-      const email = input.letter ? renderLetter(input.letter, variables(input)) : deps.templates.render(input.template, variables(input));
-      const { expired } = await store(input, email);
-      return inTransaction(deps.db, async (client) => {
-        const invoice = await client.query<InvoiceContactState>(
-          'SELECT status, contact_hold, dunning_paused, state_seq FROM invoices WHERE invoice_id = $1 FOR UPDATE', [input.event.invoiceId]);
-        const stale = invoice.rows[0] ? staleContactReason(invoice.rows[0], input.event.snapshot.seq, input.letter ? 'letter' : 'dunning') : null;
-        if (stale) return suppress(client, input, stale, 'suppressed');
-        if (expired) return suppress(client, input, PROVIDER_WINDOW_PASSED, 'expired');
-        throwIfCancelled();
-        const recipient = input.customer.email;
-        if (!recipient) return settle(client, input, 'not_sent', `${input.event.summary}: not sent, no email address on file`);
-        if (!deps.transport) return settle(client, input, 'outbox', `${input.event.summary}: written to the outbox (no Resend API key)`);
+    const { expired } = await store(message, render(message.notices));
+    return inTransaction(deps.db, async (client) => {
+      const invoiceIds = [...new Set(message.notices.map((n) => n.event.invoiceId))].sort();
+      const rows = await client.query<InvoiceContactState & { invoice_id: string }>(
+        'SELECT invoice_id, status, contact_hold, dunning_paused, state_seq FROM invoices WHERE invoice_id = ANY($1) ORDER BY invoice_id FOR UPDATE', [invoiceIds]);
+      const customer = await client.query<{ do_not_contact: boolean }>('SELECT do_not_contact FROM customers WHERE customer_id = $1', [message.notices[0].customer.customerId]);
+      const outcomes = new Map<string, NoticeOutcome>(settled);
+      const live: DunningNoticeInput[] = [];
+      for (const notice of message.notices) {
+        const key = notice.event.idempotencyKey;
+        if (outcomes.has(key)) continue;
+        const invoice = rows.rows.find((r) => r.invoice_id === notice.event.invoiceId);
+        const stale = invoice ? staleContactReason(invoice, notice.event.snapshot.seq, notice.letter ? 'letter' : 'dunning') : null;
+        if (stale) outcomes.set(key, await suppress(client, notice, stale, 'suppressed'));
+        else live.push(notice);
+      }
+      const finish = () => keys.map((key) => outcomes.get(key) as NoticeOutcome);
+      if (live.length === 0) return finish();
+      const why = expired ? { text: PROVIDER_WINDOW_PASSED, delivery: 'expired' as const }
+        : customer.rows[0]?.do_not_contact ? { text: 'the customer asked not to be emailed', delivery: 'withheld' as const } : null;
+      if (why) {
+        for (const notice of live) outcomes.set(notice.event.idempotencyKey, await suppress(client, notice, why.text, why.delivery));
+        return finish();
+      }
+      throwIfCancelled();
+      const email = render(live);
+      const [lead] = live;
+      const summaryOf = (notice: DunningNoticeInput, what: string) => `${notice.event.summary}: ${what}${live.length > 1 ? ` (one message for ${live.length} invoices)` : ''}`;
+      const recipient = lead.customer.email;
+      let status: 'sent' | 'outbox' | 'not_sent';
+      let messageId: string | undefined;
+      if (!recipient) status = 'not_sent';
+      else if (!deps.transport) status = 'outbox';
+      else {
         const transport = deps.transport;
-        const messageId = await whileHeartbeating(withTimeout(
-          transport.send({ from: deps.from, to: recipient, subject: email.subject, text: email.text, html: email.html, tags: [{ name: 'template', value: input.template }] }, key),
+        messageId = await whileHeartbeating(withTimeout(
+          transport.send({ from: deps.from, to: recipient, subject: email.subject, text: email.text, html: email.html, tags: [{ name: 'template', value: lead.template }] }, message.messageKey),
           deps.sendTimeoutMs ?? SEND_TIMEOUT_MS,
         ));
-        return settle(client, input, 'sent', `${input.event.summary}: sent to ${recipient}`, messageId);
-      });
+        status = 'sent';
+      }
+      const what = status === 'sent' ? `sent to ${recipient}` : status === 'outbox' ? 'written to the outbox (no Resend API key)' : 'not sent, no email address on file';
+      for (const notice of live) outcomes.set(notice.event.idempotencyKey, { key: notice.event.idempotencyKey, delivery: await settle(client, notice, email, status, summaryOf(notice, what), messageId) });
+      if (status === 'outbox') {
+        // One outbox row per message, under the key of the notice it leads with.
+        await client.query(
+          `INSERT INTO outbox (idempotency_key, recipient, sender, subject, body_text, body_html) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (idempotency_key) DO NOTHING`,
+          [lead.event.idempotencyKey, recipient, deps.from, email.subject, email.text, email.html],
+        );
+      }
+      return finish();
+    });
+  }
+
+  return {
+    /** One notice about one invoice, its own message (the invoice workflow's path before customer outreach). */
+    async sendDunningNotice(input: DunningNoticeInput): Promise<NoticeDelivery> {
+      const [outcome] = await sendMessage({ messageKey: input.event.idempotencyKey, purpose: input.letter ? 'letter' : 'dunning', notices: [input] });
+      return outcome.delivery;
+    },
+
+    /** One message for every notice a customer's outreach merged (see sendMessage). */
+    async sendCustomerMessage(message: CustomerMessageInput): Promise<NoticeOutcome[]> {
+      return sendMessage(message);
     },
 
     /** Keeps a notice the workflow stopped (stale, or cancelled in flight) as suppressed with the reason, and logs it. */
@@ -149,28 +245,21 @@ export function createNoticeActivities(deps: NoticeDependencies) {
     },
   };
 
-  async function settle(client: PoolClient, input: DunningNoticeInput, status: 'sent' | 'outbox' | 'not_sent', summary: string, providerMessageId?: string): Promise<NoticeDelivery> {
+  async function settle(client: PoolClient, input: DunningNoticeInput, email: RenderedEmail, status: 'sent' | 'outbox' | 'not_sent', summary: string, providerMessageId?: string): Promise<NoticeDelivery> {
     await client.query(
-      `UPDATE communications SET status = $2, provider_message_id = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() END
+      `UPDATE communications SET status = $2, provider_message_id = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() END,
+         subject = $4, body_text = $5, body_html = $6
        WHERE idempotency_key = $1`,
-      [input.event.idempotencyKey, status, providerMessageId ?? null],
+      [input.event.idempotencyKey, status, providerMessageId ?? null, email.subject, email.text, email.html],
     );
-    if (status === 'outbox') {
-      await client.query(
-        `INSERT INTO outbox (idempotency_key, recipient, sender, subject, body_text, body_html)
-         SELECT idempotency_key, recipient, $2, subject, body_text, body_html FROM communications WHERE idempotency_key = $1
-         ON CONFLICT (idempotency_key) DO NOTHING`,
-        [input.event.idempotencyKey, deps.from],
-      );
-    }
     await appendCollectionEvent(client, { ...input.event, summary, data: { ...input.event.data, delivery: status, providerMessageId } });
     return status;
   }
 
-  async function suppress(client: PoolClient, input: DunningNoticeInput, reason: string, delivery: 'suppressed' | 'expired'): Promise<NoticeDelivery> {
+  async function suppress(client: PoolClient, input: DunningNoticeInput, reason: string, delivery: 'suppressed' | 'expired' | 'withheld'): Promise<NoticeOutcome> {
     await client.query("UPDATE communications SET status = 'suppressed', suppressed_reason = $2 WHERE idempotency_key = $1", [input.event.idempotencyKey, reason]);
     const summary = `${input.event.summary}: not sent, ${reason}`;
     await appendCollectionEvent(client, { ...input.event, type: 'notice_suppressed', summary, data: { ...input.event.data, delivery, reason } });
-    return delivery;
+    return { key: input.event.idempotencyKey, delivery, reason };
   }
 }

@@ -29,10 +29,11 @@ export async function saveInvoice(db: Pool, input: InvoiceCollectionInput): Prom
   const hash = registrationHash(input);
   return inTransaction(db, async (client) => {
     await client.query(
-      `INSERT INTO customers (customer_id, name, email, segment, risk_tier) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO customers (customer_id, name, email, segment, risk_tier, time_zone, country) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (customer_id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email,
-         segment = EXCLUDED.segment, risk_tier = EXCLUDED.risk_tier, updated_at = now()`,
-      [customer.customerId, customer.name, customer.email ?? null, customer.segment, customer.riskTier],
+         segment = EXCLUDED.segment, risk_tier = EXCLUDED.risk_tier,
+         time_zone = COALESCE(EXCLUDED.time_zone, customers.time_zone), country = COALESCE(EXCLUDED.country, customers.country), updated_at = now()`,
+      [customer.customerId, customer.name, customer.email ?? null, customer.segment, customer.riskTier, customer.timeZone ?? null, customer.country ?? null],
     );
     const inserted = await client.query(
       `INSERT INTO invoices (invoice_id, customer_id, invoice_number, currency, amount_minor, issue_date, due_date, payment_link,

@@ -91,7 +91,9 @@ export class TemplateLibrary {
   /** Renders an email's subject, text and HTML; throws when the template or a variable is missing. */
   render(name: string, variables: NoticeVariables): RenderedEmail {
     if (!this.emails.has(name)) throw new Error(`unknown email template "${name}"`);
-    return this.compose(this.emails, name, variables, this.emailLayout);
+    const email = this.compose(this.emails, name, variables, this.emailLayout);
+    const listsEvery = variables.invoices.every((row) => email.text.includes(`#${row.number}`));
+    return listsEvery ? email : withEveryInvoice(email, variables);
   }
 
   /** Ids of the collector call scripts on disk. */
@@ -159,6 +161,26 @@ export class TemplateLibrary {
     const paragraphs = text.trim().split(/\n\s*\n/).map((paragraph) => paragraph.split('\n'));
     return { subject, text, html: layout({ ...variables, paragraphs }) };
   }
+}
+
+/**
+ * One message for several invoices (a customer's outreach merges them) whose template speaks about
+ * one: the subject counts the others and the text lists every one with the total (the HTML layout's
+ * table already lists them). Templates that list `invoices` themselves are left as they are.
+ */
+function withEveryInvoice(email: RenderedEmail, variables: NoticeVariables): RenderedEmail {
+  const others = variables.invoices.length - 1;
+  const lines = variables.invoices.map((row) => `#${row.number}, due ${row.dueDate} (${row.daysPastDue} days past due): ${row.balance}`);
+  const list = `Every overdue invoice on your account:\n${lines.join('\n')}\nTotal due: ${variables.total}`;
+  // Right after the paragraph about the lead invoice, so the list reads before the sign-off.
+  const paragraphs = email.text.trim().split('\n\n');
+  const about = paragraphs.findIndex((paragraph) => paragraph.includes(`#${variables.invoice.number}`));
+  paragraphs.splice(about >= 0 ? about + 1 : paragraphs.length, 0, list);
+  return {
+    ...email,
+    subject: `${email.subject} (and ${others} more overdue invoice${others === 1 ? '' : 's'})`,
+    text: `${paragraphs.join('\n\n')}\n`,
+  };
 }
 
 /** At most one blank line in a row (optional sections leave gaps), one final newline. */

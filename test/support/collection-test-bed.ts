@@ -9,6 +9,7 @@ import type { Worker } from '@temporalio/worker';
 import { saveInvoice } from '../../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../../src/invoices/start-collection';
 import { ensureDefaultPolicy } from '../../src/policies/policy-store';
+import { customerOutreachWorkflowId } from '../../workflows/customer-outreach/definitions';
 import { invoiceWorkflowId, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
 import { testActivities, testWorker, type NoticeTimings } from './collections-worker';
 import { freshDatabase, type TestDatabase } from './database';
@@ -34,13 +35,36 @@ export interface CollectionTestBed {
 /** Event types after which a workflow is still busy: a workflow task or an activity scheduled or started. */
 const BUSY_EVENT_TYPES = new Set([5, 6, 10, 11]);
 
-/** Waits until the workflow is parked: its last history event is not a workflow task or activity in progress, twice in a row. */
+/** Whether a workflow is parked: its last history event is not a workflow task or activity in progress. */
+async function parked(handle: WorkflowHandle): Promise<boolean> {
+  const { events } = await handle.fetchHistory();
+  const last = events?.at(-1)?.eventType;
+  return last !== undefined && last !== null && !BUSY_EVENT_TYPES.has(Number(last));
+}
+
+/** The customer's outreach workflow of an invoice's workflow, read from the invoice's start input (none for other workflows). */
+async function outreachOf(handle: WorkflowHandle): Promise<WorkflowHandle | undefined> {
+  const { events } = await handle.fetchHistory();
+  const payload = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+  if (!payload) return undefined;
+  const input = JSON.parse(Buffer.from(payload).toString()) as { customer?: { customerId?: string } };
+  const customerId = input.customer?.customerId;
+  if (!customerId) return undefined;
+  const outreach = handle.client.getHandle(customerOutreachWorkflowId(customerId));
+  return outreach.describe().then(() => outreach, () => undefined);
+}
+
+/**
+ * Waits until the workflow is parked, twice in a row, and with it the customer's outreach workflow
+ * that sends its messages (a notice the invoice asked for has then gone out or been withheld).
+ */
 export async function settled(handle: WorkflowHandle): Promise<void> {
+  let outreach: WorkflowHandle | undefined;
   let quietPolls = 0;
   for (let attempt = 0; attempt < 400; attempt += 1) {
-    const { events } = await handle.fetchHistory();
-    const last = events?.at(-1)?.eventType;
-    quietPolls = last !== undefined && last !== null && !BUSY_EVENT_TYPES.has(Number(last)) ? quietPolls + 1 : 0;
+    outreach ??= await outreachOf(handle); // started by the invoice's first request to contact the customer
+    const quiet = (await parked(handle)) && (!outreach || (await parked(outreach)));
+    quietPolls = quiet ? quietPolls + 1 : 0;
     if (quietPolls >= 2) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -9,7 +9,11 @@ import type { CustomerDetails, InvoiceCollectionInput } from '../../workflows/in
  * The default policy with contact allowed on every day, so tests can count steps in exact days
  * whatever weekday the test server's clock starts on; tests of quiet days set their own.
  */
-export const EVERY_DAY_POLICY: CollectionsPolicy = { ...DEFAULT_POLICY, contact: { ...DEFAULT_POLICY.contact, quietWeekdays: [] } };
+/** Contact any day and any hour, each request sent as it comes: steps go out at their own instant, whatever the clock says. */
+export const EVERY_DAY_POLICY: CollectionsPolicy = {
+  ...DEFAULT_POLICY,
+  contact: { ...DEFAULT_POLICY.contact, quietWeekdays: [], businessHours: { startHour: 0, endHour: 24 }, mergeWindowSeconds: 0 },
+};
 
 export interface InvoiceOptions {
   now: number;

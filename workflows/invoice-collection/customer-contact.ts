@@ -33,13 +33,19 @@ function backoff(failures: number): number {
   return Math.min(5_000 * 2 ** (failures - 1), 600_000);
 }
 
-/** Attempts `attempt` until it delivers, the provider refuses for good, `stopped()` gives a reason, or the window would close. */
-export async function deliverUnlessStopped(attempt: () => Promise<NoticeDelivery>, stopped: () => string | null): Promise<ContactOutcome> {
+/** How a run of attempts ended: with the attempt's answer, or stopped, expired or rejected as for a contact. */
+export type AttemptOutcome<T> = { kind: 'done'; value: T } | Exclude<ContactOutcome, { kind: 'delivered' }>;
+
+/**
+ * Runs `attempt` (one activity attempt each time) until it answers, the provider refuses for good,
+ * `stopped()` gives a reason between attempts, or another attempt would leave the provider's window.
+ * The invoice's direct notices and the customer's outreach messages both retry this way.
+ */
+export async function attemptUntilStopped<T>(attempt: () => Promise<T>, stopped: () => string | null): Promise<AttemptOutcome<T>> {
   const firstAttemptAt = Date.now();
   for (let failures = 1; ; failures += 1) {
     try {
-      const delivery = await attempt();
-      return delivery === 'expired' ? { kind: 'expired' } : { kind: 'delivered', delivery };
+      return { kind: 'done', value: await attempt() };
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       if (error.cause instanceof ApplicationFailure && error.cause.nonRetryable) return { kind: 'rejected', reason: error.cause.message };
@@ -48,4 +54,13 @@ export async function deliverUnlessStopped(attempt: () => Promise<NoticeDelivery
       if (await condition(() => stopped() !== null, wait)) return { kind: 'stopped', reason: stopped() ?? 'stopped' };
     }
   }
+}
+
+/** Attempts a notice until it delivers, the provider refuses for good, `stopped()` gives a reason, or the window would close. */
+export async function deliverUnlessStopped(attempt: () => Promise<NoticeDelivery>, stopped: () => string | null): Promise<ContactOutcome> {
+  const outcome = await attemptUntilStopped(attempt, stopped);
+  if (outcome.kind !== 'done') return outcome;
+  const delivery = outcome.value;
+  if (delivery === 'withheld') return { kind: 'rejected', reason: 'the customer asked not to be emailed' };
+  return delivery === 'expired' ? { kind: 'expired' } : { kind: 'delivered', delivery };
 }

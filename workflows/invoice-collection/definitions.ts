@@ -10,6 +10,7 @@ import type { Money } from '../../src/domain/money';
 import type { DisputeCategory } from '../../src/domain/policy/account-handling';
 import type { CollectionsPolicy, EscalationLevel, RiskTier, Segment } from '../../src/domain/policy/schema';
 import type { LetterRequest } from '../../activities/notices/activities';
+import type { ContactOutcome } from '../customer-outreach/definitions';
 import type {
   BankruptcyNotice, CancelInput, DisputeInput, DisputeResolution, EscalationDecision, HoldInput, JoinPlanInput, LeavePlanInput, PaymentInput,
   PromiseInput, ReleaseInput, ReversalInput, SettlementDecision, SettlementOffer, WaiverInput, WriteOffDecision,
@@ -47,6 +48,10 @@ export interface CustomerDetails {
   riskTier: RiskTier;
   /** A key account: the policy's VIP approvals apply. */
   vip?: boolean;
+  /** IANA time zone: contact keeps to business hours there (the policy's zone when absent). */
+  timeZone?: string;
+  /** ISO 3166 country code: its public holidays are quiet days for contact. */
+  country?: string;
 }
 
 /** Input of `invoiceCollection`: the invoice, its customer and a snapshot of the policy. */
@@ -218,6 +223,11 @@ export interface CarriedState {
   paymentPlan?: PlanMembership | null;
   /** Plans the invoice has left, so a repeated leave answers instead of being refused. */
   endedPlanIds?: string[];
+  /** Whether customer contact goes through the customer's outreach workflow (invoices started since it existed). */
+  viaOutreach?: boolean;
+  /** The outreach request the main loop waits on, and its outcome once told. */
+  awaitingContact?: string | null;
+  contactOutcome?: ContactOutcome | null;
 }
 
 /** A letter waiting for the main loop: sent when contact is allowed and `notBefore` (epoch ms) has passed. */

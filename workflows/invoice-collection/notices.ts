@@ -3,14 +3,15 @@
  * agency hand-off) and the notice missed during a hold. Only the main loop calls the senders; a
  * handler queues a letter (`sendLetter`) and wakes it. The rule is written out in customer-contact.ts.
  */
-import { patched } from '@temporalio/workflow';
-import type { LetterRequest } from '../../activities/notices/activities';
+import { ApplicationFailure, condition, getExternalWorkflowHandle, patched } from '@temporalio/workflow';
+import type { DunningNoticeInput, LetterRequest } from '../../activities/notices/activities';
 import { DAY_MS } from '../../src/domain/calendar';
 import { finalNoticeOf, mostSevereNotice } from '../../src/domain/contact-resumption';
 import type { Money } from '../../src/domain/money';
 import type { DunningStep } from '../../src/domain/policy/schema';
 import type { Charges } from './charges';
-import { deliverUnlessStopped } from './customer-contact';
+import { customerOutreachWorkflowId, withdrawContactSignal, type ContactOutcome } from '../customer-outreach/definitions';
+import { deliverUnlessStopped, type ContactOutcome as DeliveryOutcome } from './customer-contact';
 import type { CarriedState, QueuedLetter } from './definitions';
 import { activities, contactActivities, type Effects } from './effects';
 import type { Invoice } from './invoice';
@@ -31,7 +32,7 @@ export class Notices {
       await activities.sendDunningNotice.executeWithOptions({ summary }, [{ ...this.noticeBasics(), template: step.template, tone: step.tone, event }]);
       return true;
     }
-    const sent = await this.contact('dunning', key, summary, { stepId: step.id, template: step.template, tone: step.tone }, { template: step.template, tone: step.tone });
+    const sent = await this.contact('dunning', key, summary, { stepId: step.id, template: step.template, tone: step.tone }, { template: step.template, tone: step.tone }, step.offsetDays);
     if (sent) {
       this.s.lastNoticeOffsetDays = Math.max(this.s.lastNoticeOffsetDays ?? step.offsetDays, step.offsetDays);
       if (step.finalNotice) {
@@ -144,9 +145,11 @@ export class Notices {
   /**
    * Contacts the customer from the main loop: re-checked now (after the caller's last await), watched
    * while in flight, and recorded as suppressed when stopped. Answers whether it was delivered.
+   * Invoices started since customer outreach existed ask the customer's outreach workflow, which
+   * merges and times the message; older ones send directly.
    */
   private async contact(purpose: 'dunning' | 'letter', key: string, summary: string, data: Record<string, unknown>,
-    content: { template: string; tone: string; letter?: LetterRequest }): Promise<boolean> {
+    content: { template: string; tone: string; letter?: LetterRequest }, severity = 0): Promise<boolean> {
     const stoppedNow = this.invoice.contactStopped(purpose);
     if (stoppedNow) {
       await this.suppressContact(key, summary, data, stoppedNow);
@@ -154,7 +157,7 @@ export class Notices {
     }
     const event = this.invoice.event(key, purpose === 'letter' ? 'letter_sent' : 'notice_sent', summary, data);
     const input = { ...this.noticeBasics(), ...content, event };
-    const outcome = await deliverUnlessStopped(
+    const outcome = this.s.viaOutreach ? await this.throughOutreach(purpose, input, severity) : await deliverUnlessStopped(
       () => contactActivities.sendDunningNotice.executeWithOptions({ summary }, [input]),
       () => this.invoice.contactStopped(purpose),
     );
@@ -174,6 +177,47 @@ export class Notices {
         return false;
       }
     }
+  }
+
+  /**
+   * Asks the customer's outreach workflow for the message and waits to be told how it went. When
+   * contact stops meanwhile (a payment, a hold, a cancel) the request is withdrawn; a message already
+   * carrying it answers with what the send found under the invoice's lock.
+   */
+  private async throughOutreach(purpose: 'dunning' | 'letter', notice: DunningNoticeInput, severity: number): Promise<DeliveryOutcome> {
+    const { customer } = this.invoice.input;
+    const requestId = notice.event.idempotencyKey;
+    this.s.awaitingContact = requestId;
+    this.s.contactOutcome = null;
+    await activities.requestCustomerContact.executeWithOptions({ summary: `asked the customer's outreach: ${notice.event.summary}` }, [{
+      outreach: { customer: { customerId: customer.customerId, name: customer.name, email: customer.email }, contact: this.invoice.policy.contact },
+      request: { requestId, requester: this.invoice.workflowId, purpose, severity, notice },
+    }]);
+    const told = () => (this.s.contactOutcome?.requestId === requestId ? this.s.contactOutcome : null);
+    let withdrawn: string | null = null;
+    while (!told()) {
+      await condition(() => told() !== null || (withdrawn === null && this.invoice.contactStopped(purpose) !== null));
+      const stopped = this.invoice.contactStopped(purpose);
+      if (told() || withdrawn !== null || stopped === null) continue;
+      withdrawn = stopped;
+      try {
+        await getExternalWorkflowHandle(customerOutreachWorkflowId(customer.customerId)).signal(withdrawContactSignal, { requestId, reason: stopped });
+      } catch (error) {
+        // The outreach is not running (terminated by an operator): no message can carry the request any more.
+        if (!(error instanceof ApplicationFailure)) throw error;
+        this.s.awaitingContact = null;
+        return { kind: 'stopped', reason: stopped };
+      }
+    }
+    const outcome = told() as ContactOutcome;
+    this.s.awaitingContact = null;
+    this.s.contactOutcome = null;
+    return deliveryOutcomeOf(outcome);
+  }
+
+  /** The outreach workflow's answer to the request the main loop waits on (any other is stale). */
+  receiveOutcome(outcome: ContactOutcome): void {
+    if (outcome.requestId === this.s.awaitingContact) this.s.contactOutcome = outcome;
   }
 
   private async suppressContact(key: string, summary: string, data: Record<string, unknown>, reason: string): Promise<void> {
@@ -201,6 +245,22 @@ export class Notices {
       ...(interestMinor > 0 ? [{ label: `Interest (${this.invoice.policy.interest.annualRateBasisPoints / 100} % a year)`, amount: this.invoice.money(interestMinor) }] : []),
       ...(lateFeeMinor > 0 ? [{ label: 'Late fee', amount: this.invoice.money(lateFeeMinor) }] : []),
     ];
+  }
+}
+
+/** What the outreach told, in the terms of the direct path: a withdrawn request was stopped; the send recorded every other. */
+function deliveryOutcomeOf(outcome: ContactOutcome): DeliveryOutcome {
+  switch (outcome.delivery) {
+    case 'expired':
+      return { kind: 'expired' };
+    case 'rejected':
+      return { kind: 'rejected', reason: outcome.reason ?? 'refused' };
+    case 'withheld':
+      return { kind: 'rejected', reason: outcome.reason ?? 'the customer asked not to be emailed' };
+    case 'suppressed':
+      return outcome.withdrawn ? { kind: 'stopped', reason: outcome.reason ?? 'withdrawn' } : { kind: 'delivered', delivery: 'suppressed' };
+    default:
+      return { kind: 'delivered', delivery: outcome.delivery };
   }
 }
 

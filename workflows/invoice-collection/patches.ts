@@ -31,3 +31,10 @@ export const DISPUTE_SLA_RECHECK = 'dispute-sla-recheck';
 
 /** A balance below the policy's minimum for its currency stops dunning (written off or kept without contact). Deprecate as CONTACT_GUARD. */
 export const SMALL_BALANCE = 'small-balance';
+
+/**
+ * Customer contact goes through the customer's outreach workflow (one voice per customer, merged
+ * messages, their hours). Decided once, at an invoice's start: invoices running before it keep
+ * emailing directly for the rest of their life. Deprecate as CONTACT_GUARD.
+ */
+export const CUSTOMER_OUTREACH = 'customer-outreach';

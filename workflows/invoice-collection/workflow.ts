@@ -14,6 +14,7 @@
 import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { DAY_MS } from '../../src/domain/calendar';
 import { nextWake, reviewDay, reviewDue, type Wake } from '../../src/domain/collection-timing';
+import { contactOutcomeSignal } from '../customer-outreach/definitions';
 import { Charges } from './charges';
 import {
   cancelInvoiceSignal, decideEscalationUpdate, decideSettlementUpdate, decideWriteOffUpdate, invoiceStateQuery, joinPlanUpdate, leavePlanUpdate, movePolicyUpdate, openDisputeUpdate,
@@ -27,7 +28,7 @@ import { Escalations } from './escalations';
 import { Holds } from './holds';
 import { Invoice } from './invoice';
 import { Notices } from './notices';
-import { LIFECYCLE_V2 } from './patches';
+import { CUSTOMER_OUTREACH, LIFECYCLE_V2 } from './patches';
 import { Payments } from './payments';
 import { Plans } from './plans';
 import { Promises } from './promises';
@@ -76,8 +77,9 @@ class InvoiceCollection {
    * main loop (`invoice.wake()`); only the main loop contacts the customer (invoice.ts).
    */
   registerHandlers(): void {
-    const { invoice, payments, writeOff, disputes, promises, holds, escalations, charges, settlements, plans, dunning } = this;
+    const { invoice, notices, payments, writeOff, disputes, promises, holds, escalations, charges, settlements, plans, dunning } = this;
     setHandler(invoiceStateQuery, () => invoice.state());
+    setHandler(contactOutcomeSignal, (outcome) => notices.receiveOutcome(outcome));
     setHandler(cancelInvoiceSignal, ({ reason }) => {
       if (invoice.closed) return;
       invoice.s.status = 'cancelled';
@@ -104,7 +106,10 @@ class InvoiceCollection {
 
   async run(): Promise<InvoiceOutcome> {
     const { invoice } = this;
-    if (!invoice.input.carried) await this.dunning.begin();
+    if (!invoice.input.carried) {
+      invoice.s.viaOutreach = patched(CUSTOMER_OUTREACH);
+      await this.dunning.begin();
+    }
     for (;;) {
       await this.dunningUntilReview();
       while (!invoice.closed) await this.writeOffReview();

@@ -26,6 +26,11 @@ export const contactSchema = z.object({
   quietWeekdays: z.array(z.enum(WEEKDAYS)).max(6, 'at least one weekday must allow contact').default(['saturday', 'sunday']),
   holidays: z.array(z.iso.date()).default([]),
   channels: z.array(z.enum(['email', 'sms', 'letter', 'call'])).min(1).default(['email']),
+  /**
+   * How long a customer's outreach waits for other requests before it sends, so the steps several
+   * invoices reach at one moment travel as one message.
+   */
+  mergeWindowSeconds: z.number().int().min(0).max(3_600).default(10),
   /** Default time zone for customers that do not state one. */
   timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
 }).strict();

@@ -1,0 +1,167 @@
+/**
+ * One voice per customer, in their hours, on the time-skipping server: a customer's invoices reach
+ * them through its outreach workflow, which merges what falls in one window, keeps to business hours
+ * in the customer's zone (no weekends, no public holidays of their country) and to the minimum gap,
+ * drops an invoice paid before the message leaves, and calls instead of emailing a customer who asked.
+ */
+import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
+import { collectionsPolicySchema, type CollectionsPolicy } from '../../src/domain/policy/schema';
+import { addDays, isoDateOf } from '../../src/domain/calendar';
+import { communicationTimelineQuery, customerOutreachWorkflowId } from '../../workflows/customer-outreach/definitions';
+import { cancelInvoiceSignal, recordPaymentUpdate, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
+import { DAY, settled, startCollectionTestBed, type CollectionTestBed } from '../support/collection-test-bed';
+import { EVERY_DAY_POLICY } from '../support/invoice-fixtures';
+
+let bed: CollectionTestBed;
+
+beforeAll(async () => {
+  bed = await startCollectionTestBed('customer-outreach-test');
+});
+
+afterAll(async () => {
+  await bed?.teardown();
+});
+
+const contact = (changes: Partial<CollectionsPolicy['contact']>): CollectionsPolicy =>
+  collectionsPolicySchema.parse({ ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, ...changes } });
+const naming = (...inputs: InvoiceCollectionInput[]) => bed.resend.delivered().filter((email) => inputs.some((i) => email.body.text.includes(i.invoice.invoiceNumber)));
+const outreachTimeline = (customerId: string) => bed.env.client.workflow.getHandle(customerOutreachWorkflowId(customerId)).query(communicationTimelineQuery);
+/** When the outreach sent the message that carried an invoice's step, in the customer's zone. */
+async function sentAt(customerId: string, input: InvoiceCollectionInput, step: string, zone: string): Promise<DateTime> {
+  const requestId = `invoice-${input.invoice.invoiceId}/step/${step}`;
+  const entry = (await outreachTimeline(customerId)).find((e) => e.requestIds.includes(requestId));
+  if (!entry) throw new Error(`no message carried ${requestId}`);
+  return DateTime.fromISO(entry.at).setZone(zone);
+}
+const keysOf = (input: InvoiceCollectionInput) => bed.resend.delivered().map((email) => email.idempotencyKey ?? '').filter((key) => key.startsWith(`invoice-${input.invoice.invoiceId}/`));
+const eventTypes = async (input: InvoiceCollectionInput) =>
+  (await bed.rows<{ type: string }>('SELECT type FROM collection_events WHERE invoice_id = $1 ORDER BY occurred_at, event_id', [input.invoice.invoiceId])).map((e) => e.type);
+
+async function endAll(...inputs: InvoiceCollectionInput[]): Promise<void> {
+  for (const input of inputs) await bed.handleOf(input).signal(cancelInvoiceSignal, { reason: 'test over' });
+}
+
+test('two invoices of one customer with the same step day produce one email naming both', async () => {
+  const customer = { customerId: 'C-MERGE', name: 'Merge & Sons' };
+  const policy = contact({ mergeWindowSeconds: 10 });
+  const first = await bed.start({ dueInDays: 5, customer, policy });
+  const second = await bed.start({ dueInDays: 5, customer, policy, amountMinor: 40_000 });
+  await bed.env.sleep(3 * DAY); // both reach the upcoming reminder at the same instant
+  await settled(bed.handleOf(first));
+  await settled(bed.handleOf(second));
+  const merged = bed.resend.delivered().filter((email) => email.idempotencyKey === `${customerOutreachWorkflowId('C-MERGE')}/message-1`);
+  expect(merged).toHaveLength(1);
+  expect(merged[0].body.text).toContain(`#${first.invoice.invoiceNumber}`);
+  expect(merged[0].body.text).toContain(`#${second.invoice.invoiceNumber}`);
+  expect(merged[0].body.text).toContain('Total due: $1,650.00');
+  expect(merged[0].body.subject).toContain('and 1 more overdue invoice');
+  expect(keysOf(first)).toEqual([]); // nothing went out per invoice
+  const rows = await bed.rows<{ status: string; message_key: string }>(
+    'SELECT status, message_key FROM communications WHERE invoice_id = ANY($1)', [[first.invoice.invoiceId, second.invoice.invoiceId]]);
+  expect(rows).toEqual([
+    { status: 'sent', message_key: `${customerOutreachWorkflowId('C-MERGE')}/message-1` },
+    { status: 'sent', message_key: `${customerOutreachWorkflowId('C-MERGE')}/message-1` },
+  ]);
+  const [entry] = await outreachTimeline('C-MERGE');
+  expect(entry.requestIds).toHaveLength(2);
+  await endAll(first, second);
+});
+
+/** The first date at least `fromDays` ahead on which `pick` holds. */
+async function dateAhead(fromDays: number, pick: (date: DateTime) => boolean): Promise<string> {
+  let date = DateTime.fromMillis(await bed.env.currentTimeMs(), { zone: 'UTC' }).startOf('day').plus({ days: fromDays });
+  while (!pick(date)) date = date.plus({ days: 1 });
+  return date.toISODate() as string;
+}
+
+const usHolidays = new Holidays('US', { types: ['public'] });
+const isUsHoliday = (date: DateTime) => usHolidays.getHolidays(date.year).some((h) => h.type === 'public' && h.date.startsWith(date.toISODate() as string));
+const isOpenWeekday = (date: DateTime) => date.weekday <= 5 && !isUsHoliday(date);
+
+/** Starts an invoice whose 1-day reminder falls on `stepDate` (09:00 UTC) for a customer in Los Angeles. */
+async function reminderOn(stepDate: string, customerId: string): Promise<InvoiceCollectionInput> {
+  const today = isoDateOf(await bed.env.currentTimeMs());
+  const dueDate = addDays(stepDate, -1);
+  const dueInDays = Math.round((Date.parse(dueDate) - Date.parse(today)) / DAY);
+  // The default contact policy: business hours 9–17 on weekdays (the invoice moves a weekend step to Monday 09:00 UTC, the customer's outreach to 09:00 in their zone).
+  const policy = contact({ businessHours: { startHour: 9, endHour: 17 }, quietWeekdays: ['saturday', 'sunday'], mergeWindowSeconds: 0 });
+  return bed.start({ dueInDays, customer: { customerId, timeZone: 'America/Los_Angeles', country: 'US' }, policy });
+}
+
+test("a step due on Saturday goes out on Monday within business hours in the customer's zone", async () => {
+  const saturday = await dateAhead(3, (d) => d.weekday === 6 && isOpenWeekday(d.plus({ days: 2 })));
+  const input = await reminderOn(saturday, 'C-LA-SAT');
+  await bed.env.sleep(DateTime.fromISO(saturday, { zone: 'UTC' }).plus({ days: 3 }).toMillis() - (await bed.env.currentTimeMs()));
+  await settled(bed.handleOf(input));
+  expect(keysOf(input)).toContain(`invoice-${input.invoice.invoiceId}/step/reminder-1-day`);
+  const at = await sentAt('C-LA-SAT', input, 'reminder-1-day', 'America/Los_Angeles');
+  expect(at.toISODate()).toBe(DateTime.fromISO(saturday).plus({ days: 2 }).toISODate()); // Monday
+  expect(at.hour).toBe(9);
+  await endAll(input);
+});
+
+test("a step due on the customer's public holiday waits for the next open day", async () => {
+  const holiday = await dateAhead(3, (d) => d.weekday <= 5 && isUsHoliday(d));
+  let next = DateTime.fromISO(holiday, { zone: 'UTC' }).plus({ days: 1 });
+  while (!isOpenWeekday(next)) next = next.plus({ days: 1 });
+  const input = await reminderOn(holiday, 'C-LA-HOLIDAY');
+  await bed.env.sleep(next.plus({ days: 1 }).toMillis() - (await bed.env.currentTimeMs()));
+  await settled(bed.handleOf(input));
+  const at = await sentAt('C-LA-HOLIDAY', input, 'reminder-1-day', 'America/Los_Angeles');
+  expect(at.toISODate()).toBe(next.toISODate());
+  expect(at.hour).toBe(9);
+  await endAll(input);
+});
+
+test("the minimum gap holds across a customer's invoices: the second invoice's reminder waits for it", async () => {
+  const customer = { customerId: 'C-GAP' };
+  const first = await bed.start({ dueInDays: 5, customer });
+  const second = await bed.start({ dueInDays: 6, customer }); // its reminders come a day after the first's
+  await bed.env.sleep(6 * DAY);
+  await settled(bed.handleOf(second));
+  const timeline = await outreachTimeline('C-GAP');
+  expect(timeline.map((entry) => entry.requestIds.length)).toEqual([1, 1]);
+  const gap = Date.parse(timeline[1].at) - Date.parse(timeline[0].at);
+  expect(gap).toBeGreaterThanOrEqual(3 * DAY); // the default policy's three days, not the one day between the steps
+  expect(gap).toBeLessThan(3 * DAY + 60_000);
+  expect(keysOf(second)).toEqual([`invoice-${second.invoice.invoiceId}/step/reminder-upcoming`]);
+  await endAll(first, second);
+});
+
+test('an invoice paid while its request waits for the window drops out of the merged message', async () => {
+  const customer = { customerId: 'C-NIGHT', timeZone: 'Pacific/Auckland' }; // 09:00 UTC is the middle of the night there
+  const policy = contact({ businessHours: { startHour: 9, endHour: 17 }, quietWeekdays: [], mergeWindowSeconds: 10 });
+  const paid = await bed.start({ dueInDays: 5, customer, policy });
+  const open = await bed.start({ dueInDays: 5, customer, policy, amountMinor: 40_000 });
+  const askedAt = Date.parse(`${addDays(paid.invoice.dueDate, -3)}T09:00:00Z`); // both upcoming reminders, at 09:00 UTC
+  await bed.env.sleep(askedAt + 60_000 - (await bed.env.currentTimeMs())); // 22:00 in Auckland: the window opens at 09:00 there
+  await settled(bed.handleOf(open));
+  expect(naming(paid, open)).toHaveLength(0);
+  await bed.handleOf(paid).executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'pay-night', amount: { amountMinor: 125_000, currency: 'USD' } }] });
+  await settled(bed.handleOf(paid));
+  await bed.env.sleep(DAY);
+  await settled(bed.handleOf(open));
+  const sent = naming(paid, open);
+  expect(sent).toHaveLength(1);
+  expect(sent[0].body.text).not.toContain(paid.invoice.invoiceNumber);
+  expect(sent[0].idempotencyKey).toBe(`invoice-${open.invoice.invoiceId}/step/reminder-upcoming`);
+  expect(await eventTypes(paid)).toEqual(expect.arrayContaining(['payment_received', 'notice_suppressed']));
+  expect(await eventTypes(paid)).not.toContain('notice_sent');
+  await endAll(open);
+});
+
+test('a customer who asked not to be emailed gets a call task instead of an email', async () => {
+  const input = await bed.start({ dueInDays: 5, customer: { customerId: 'C-NO-EMAIL' } });
+  await bed.db.pool.query('UPDATE customers SET do_not_contact = true WHERE customer_id = $1', ['C-NO-EMAIL']);
+  await bed.env.sleep(3 * DAY);
+  await settled(bed.handleOf(input));
+  expect(keysOf(input)).toEqual([]);
+  const [communication] = await bed.rows<{ status: string; suppressed_reason: string }>(
+    'SELECT status, suppressed_reason FROM communications WHERE invoice_id = $1', [input.invoice.invoiceId]);
+  expect(communication).toEqual({ status: 'suppressed', suppressed_reason: 'the customer asked not to be emailed' });
+  const tasks = await bed.rows<{ kind: string; title: string }>('SELECT kind, title FROM tasks WHERE invoice_id = $1', [input.invoice.invoiceId]);
+  expect(tasks).toEqual([expect.objectContaining({ kind: 'call' })]);
+  expect(tasks[0].title).toContain('another way');
+  await endAll(input);
+});

@@ -1,0 +1,181 @@
+/**
+ * customerOutreach: one per customer, the one voice that reaches them. Invoices and payment plans
+ * send it requests; it waits for the contact policy's window (the minimum gap since the last message,
+ * business hours in the customer's zone, no quiet days or public holidays), merges every dunning
+ * request that arrived meanwhile into one message listing each invoice at the tone of the most
+ * severe, sends it, and tells each requester how it went. Letters (a settlement's terms, a hand-off)
+ * go alone, inside business hours, without waiting out the gap.
+ *
+ * The contact rule holds here too: at send time the message's activity re-checks every invoice under
+ * its row lock and drops the ones paid, cancelled, held or paused since they asked (a message left
+ * with nothing is not sent); a requester that stops wanting its message withdraws it.
+ */
+import {
+  ActivityCancellationType, allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CollectionsActivities } from '../../activities';
+import { DAY_MS } from '../../src/domain/calendar';
+import { attemptUntilStopped } from '../invoice-collection/customer-contact';
+import {
+  communicationTimelineQuery, contactOutcomeSignal, requestContactSignal, withdrawContactSignal,
+  type ContactOutcome, type ContactRequest, type OutreachInput, type OutreachState,
+} from './definitions';
+
+const activities = proxyActivities<CollectionsActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/**
+ * A message: one attempt per activity, the workflow owning the retries (attemptUntilStopped), as the
+ * invoice's direct notices do. Every attempt re-checks its invoices under their row locks.
+ */
+const messageActivities = proxyActivities<CollectionsActivities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { maximumAttempts: 1 },
+});
+
+const TIMELINE_LENGTH = 100;
+const REMEMBERED_REQUESTS = 500;
+
+export async function customerOutreach(input: OutreachInput): Promise<void> {
+  const outreach = new CustomerOutreach(input);
+  outreach.registerHandlers();
+  await outreach.run();
+}
+
+class CustomerOutreach {
+  private readonly s: OutreachState;
+  /** Requests carried by the message in flight, with the reason once their requester withdraws them. */
+  private inFlight = new Map<string, string | null>();
+
+  constructor(private readonly input: OutreachInput) {
+    this.s = input.carried ?? { pending: [], recentRequestIds: [], lastContactAt: null, messagesSent: 0, timeline: [], continuedAsNew: 0 };
+  }
+
+  registerHandlers(): void {
+    setHandler(requestContactSignal, (request) => {
+      if (this.s.recentRequestIds.includes(request.requestId)) return;
+      this.s.recentRequestIds.push(request.requestId);
+      if (this.s.recentRequestIds.length > REMEMBERED_REQUESTS) this.s.recentRequestIds.shift();
+      this.s.pending.push(request);
+    });
+    setHandler(withdrawContactSignal, async ({ requestId, reason }) => {
+      if (this.inFlight.has(requestId)) {
+        this.inFlight.set(requestId, reason); // answered when the message's attempts end
+        return;
+      }
+      const request = this.s.pending.find((r) => r.requestId === requestId);
+      if (!request) return;
+      this.s.pending = this.s.pending.filter((r) => r !== request);
+      await tell(request, { requestId, delivery: 'suppressed', reason, withdrawn: true });
+    });
+    setHandler(communicationTimelineQuery, () => this.s.timeline);
+  }
+
+  async run(): Promise<void> {
+    for (;;) {
+      await condition(() => this.s.pending.length > 0 || this.historyFull());
+      if (this.s.pending.length === 0) return this.continueAsNew();
+      await this.sendNext();
+    }
+  }
+
+  /** Waits for the window of the next message and sends it: the oldest letter alone, or every dunning request of one currency merged. */
+  private async sendNext(): Promise<void> {
+    const letter = this.s.pending.find((r) => r.purpose === 'letter');
+    const { contact } = this.input;
+    const mergeMs = (contact.mergeWindowSeconds ?? 0) * 1_000;
+    const gapMs = contact.minGapDays * DAY_MS;
+    const notBefore = letter ? Date.now() : Math.max(Date.now() + mergeMs, (this.s.lastContactAt ?? Number.NEGATIVE_INFINITY) + gapMs);
+    const opensAt = await activities.contactWindowOpens.executeWithOptions({ summary: `contact window from ${new Date(notBefore).toISOString()}` }, [{
+      customerId: this.input.customer.customerId,
+      rules: { businessHours: contact.businessHours, quietWeekdays: contact.quietWeekdays, holidays: contact.holidays, timeZone: contact.timeZone },
+      notBefore,
+    }]);
+    if (opensAt > Date.now()) {
+      // A letter arriving while merged reminders wait out the gap does not wait with them; a withdrawal may empty the queue.
+      const waitingForLetter = letter !== undefined;
+      const woken = await condition(() => this.s.pending.length === 0 || (!waitingForLetter && this.s.pending.some((r) => r.purpose === 'letter')),
+        opensAt - Date.now(), { summary: `until ${new Date(opensAt).toISOString()}: next message to the customer` });
+      if (woken) return;
+    }
+    if (letter && !this.s.pending.includes(letter)) return; // withdrawn while it waited: decide again
+    const batch = letter ? [letter] : this.mergeable();
+    if (batch.length > 0) await this.send(batch);
+  }
+
+  /** Every dunning or plan request in the currency of the oldest one, the most severe first. */
+  private mergeable(): ContactRequest[] {
+    const first = this.s.pending.find((r) => r.purpose !== 'letter');
+    if (!first) return [];
+    const currency = first.notice.invoice.balance.currency;
+    return this.s.pending
+      .filter((r) => r.purpose !== 'letter' && r.notice.invoice.balance.currency === currency)
+      .sort((a, b) => b.severity - a.severity);
+  }
+
+  private async send(batch: ContactRequest[]): Promise<void> {
+    this.s.pending = this.s.pending.filter((r) => !batch.includes(r));
+    for (const r of batch) this.inFlight.set(r.requestId, null);
+    this.s.messagesSent += 1;
+    // One request keeps its own key (the invoice's notice key), so a message is traceable to its step.
+    const messageKey = batch.length === 1 ? batch[0].requestId : `${workflowInfo().workflowId}/message-${this.s.messagesSent}`;
+    const [lead] = batch;
+    const summary = `${batch.length === 1 ? lead.notice.event.summary : `one message for ${batch.length} invoices (${lead.notice.template})`}`;
+    const everyOneWithdrawn = () => (batch.every((r) => this.inFlight.get(r.requestId)) ? 'every request in it was withdrawn' : null);
+    const attempts = await attemptUntilStopped(
+      () => messageActivities.sendCustomerMessage.executeWithOptions({ summary }, [{ messageKey, purpose: lead.purpose, notices: batch.map((r) => r.notice) }]),
+      everyOneWithdrawn,
+    );
+    const outcomes: ContactOutcome[] = batch.map((request) => {
+      const requestId = request.requestId;
+      switch (attempts.kind) {
+        case 'done': {
+          const found = attempts.value.find((o) => o.key === requestId);
+          return { requestId, delivery: found?.delivery ?? 'suppressed', ...(found?.reason ? { reason: found.reason } : {}) };
+        }
+        case 'stopped':
+          return { requestId, delivery: 'suppressed', reason: this.inFlight.get(requestId) ?? attempts.reason, withdrawn: true };
+        case 'expired':
+          return { requestId, delivery: 'expired' };
+        case 'rejected':
+          return { requestId, delivery: 'rejected', reason: attempts.reason };
+      }
+    });
+    this.inFlight.clear();
+    const reached = outcomes.some((o) => o.delivery === 'sent' || o.delivery === 'outbox');
+    if (reached) this.s.lastContactAt = Date.now();
+    this.s.timeline.push({
+      at: new Date().toISOString(), messageKey, requestIds: batch.map((r) => r.requestId), template: lead.notice.template,
+      outcome: outcomes.map((o) => o.delivery).join(', '),
+    });
+    if (this.s.timeline.length > TIMELINE_LENGTH) this.s.timeline.shift();
+    for (const [index, request] of batch.entries()) await tell(request, outcomes[index]);
+  }
+
+  private historyFull(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || (this.input.historyEventLimit !== undefined && info.historyLength >= this.input.historyEventLimit);
+  }
+
+  /** Continues as new with nothing pending, carrying the state; requests arriving meanwhile are kept by the server for the new run. */
+  private async continueAsNew(): Promise<void> {
+    await condition(allHandlersFinished);
+    this.s.continuedAsNew += 1;
+    await continueAsNew<typeof customerOutreach>({ ...this.input, carried: this.s });
+  }
+}
+
+/** Tells a requester how its request went; one that has finished meanwhile no longer needs to know. */
+async function tell(request: ContactRequest, outcome: ContactOutcome): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(request.requester).signal(contactOutcomeSignal, outcome);
+  } catch (error) {
+    // The only way this signal fails: the requester is no longer running (ExternalWorkflowExecutionNotFound).
+    if (!(error instanceof ApplicationFailure)) throw error;
+  }
+}
