@@ -13,6 +13,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { TemplateLibrary } from '../src/notices/template-library';
+import { createApiKey } from '../src/api/access/api-keys';
 import { createApp } from '../src/api/app';
 import { addDays, isoDateOf } from '../src/domain/calendar';
 import { DEFAULT_POLICY } from '../src/domain/policy/default-policy';
@@ -74,8 +75,12 @@ async function throughputAndLatency(): Promise<void> {
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const address = server.address();
   const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
+  // Backend systems post with a system key; its check is part of what is measured.
+  const { key } = await createApiKey(db, { holder: 'bench ERP', role: 'system' });
   const post = async (route: string, body: unknown) => {
-    const response = await fetch(`${api}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${api}${route}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body),
+    });
     if (response.status >= 300) throw new Error(`${route}: ${response.status} ${await response.text()}`);
     return response.json();
   };

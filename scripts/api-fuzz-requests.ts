@@ -2,8 +2,9 @@
  * Random requests for every route of the HTTP API, as fast-check arbitraries: mostly near-valid
  * bodies with a field dropped or replaced by a hostile value (huge numbers, control and bidi
  * characters, far-off dates, wrong types), plus malformed JSON, wrong media types and methods, and
- * odd path and query values. Shared by the property test (test/e2e/api-fuzz.test.ts) and the
- * script that fuzzes a running engine (scripts/fuzz-api.ts).
+ * odd path and query values, sent mostly with an admin key, now and then with another role's key,
+ * none, or a malformed, unknown or revoked one. Shared by the property test (test/e2e/api-fuzz.test.ts)
+ * and the script that fuzzes a running engine (scripts/fuzz-api.ts).
  */
 import fc from 'fast-check';
 import { addDays, isoDateOf } from '../src/domain/calendar';
@@ -18,12 +19,16 @@ export interface FuzzRequest {
   path: string;
   body?: string;
   contentType?: string;
+  /** The Authorization header, absent now and then. */
+  authorization?: string;
 }
 
 /** What the fuzzed engine holds: invoices and policies that exist, so requests reach past "not found". */
 export interface FuzzContext {
   invoiceIds: string[];
   policyIds: string[];
+  /** API keys to send: the first an admin's (most requests), the others of any role, revoked ones included. */
+  keys: string[];
 }
 
 const today = isoDateOf(Date.now());
@@ -53,7 +58,9 @@ const mostly = <T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof({ 
 /** An object whose fields are each usually present, usually valid, sometimes with an unknown extra field. */
 function body(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> {
   const entries = Object.entries(fields).map(([key, value]) => fc.option(mostly(value), { freq: 8, nil: undefined }).map((v) => [key, v] as const));
-  return fc.tuple(fc.tuple(...entries), fc.option(fc.tuple(fc.constantFrom('extra', '__proto__', 'version', 'amount'), junk), { freq: 10, nil: undefined }))
+  // Now and then a field that says who acted, which only the caller's key may say.
+  const extras = fc.constantFrom('extra', '__proto__', 'version', 'amount', 'decidedBy', 'role', 'takenBy', 'movedBy');
+  return fc.tuple(fc.tuple(...entries), fc.option(fc.tuple(extras, junk), { freq: 10, nil: undefined }))
     .map(([pairs, extra]) => {
       const object: Record<string, unknown> = {};
       for (const [key, value] of pairs) if (value !== undefined) object[key] = value;
@@ -66,7 +73,6 @@ const key = (prefix: string) => fc.oneof(fc.integer({ min: 1, max: 40 }).map((n)
 const money = fc.record({ amountMinor: fc.integer({ min: 1, max: 500_000 }), currency: fc.constantFrom('USD', 'USD', 'EUR') });
 const date = fc.integer({ min: -400, max: 400 }).map((days) => addDays(today, days));
 const instant = fc.integer({ min: -400 * 86_400, max: 600 }).map((seconds) => new Date(Date.now() + seconds * 1000).toISOString());
-const person = fc.constantFrom('ops@example.com', 'Jane Doe', 'cfo', 'ar-manager');
 const words = fc.constantFrom('customer asked', 'duplicate billing', 'year-end close', 'counsel asked\nto pause');
 const bool = fc.boolean();
 const segment = fc.constantFrom('strategic', 'enterprise', 'smb', 'government', 'international');
@@ -157,28 +163,28 @@ const ROUTE_SPECS: RouteSpec[] = [
   { method: 'POST', pattern: '/invoices/:invoiceId/disputes', parts: [...I, '/disputes'],
     body: body({ disputeId: key('D'), category: fc.constantFrom(...DISPUTE_CATEGORIES, 'colour'), amount: money, reason: words }) },
   { method: 'POST', pattern: '/invoices/:invoiceId/disputes/:disputeId/resolution', parts: [...I, '/disputes/', child('D'), '/resolution'],
-    body: body({ inFavourOf: fc.constantFrom('customer', 'company'), creditMemo: money, resolvedBy: person, note: words }) },
+    body: body({ inFavourOf: fc.constantFrom('customer', 'company'), creditMemo: money, note: words }) },
   { method: 'POST', pattern: '/invoices/:invoiceId/promises', parts: [...I, '/promises'],
-    body: body({ promiseId: key('P'), amount: money, promisedDate: date, takenBy: person }) },
+    body: body({ promiseId: key('P'), amount: money, promisedDate: date }) },
   { method: 'POST', pattern: '/invoices/:invoiceId/holds', parts: [...I, '/holds'],
     body: body({ holdId: key('H'), kind: fc.constantFrom('vip', 'legal', 'seasonal'), reason: words, until: date }) },
-  { method: 'POST', pattern: '/invoices/:invoiceId/holds/:holdId/release', parts: [...I, '/holds/', child('H'), '/release'], body: body({ releasedBy: person }) },
+  { method: 'POST', pattern: '/invoices/:invoiceId/holds/:holdId/release', parts: [...I, '/holds/', child('H'), '/release'], body: body({}) },
   { method: 'POST', pattern: '/invoices/:invoiceId/escalation-decisions', parts: [...I, '/escalation-decisions'],
-    body: body({ level: fc.constantFrom('sales', 'management', 'legal', 'agency'), approved: bool, decidedBy: person, note: words }) },
+    body: body({ level: fc.constantFrom('sales', 'management', 'legal', 'agency'), approved: bool, note: words }) },
   { method: 'POST', pattern: '/invoices/:invoiceId/charge-waivers', parts: [...I, '/charge-waivers'],
-    body: body({ kind: fc.constantFrom('interest', 'late_fee', 'all'), decidedBy: person, reason: words }) },
+    body: body({ kind: fc.constantFrom('interest', 'late_fee', 'all'), reason: words }) },
   { method: 'POST', pattern: '/invoices/:invoiceId/settlement-offers', parts: [...I, '/settlement-offers'],
-    body: body({ offerId: key('S'), amount: money, proposedBy: person }) },
+    body: body({ offerId: key('S'), amount: money }) },
   { method: 'POST', pattern: '/invoices/:invoiceId/settlement-offers/:offerId/decision', parts: [...I, '/settlement-offers/', child('S'), '/decision'],
-    body: body({ approved: bool, decidedBy: person }) },
+    body: body({ approved: bool }) },
   { method: 'POST', pattern: '/invoices/:invoiceId/payments/:paymentId/reversal', parts: [...I, '/payments/', child('FZ-PAY'), '/reversal'], body: body({ reason: words }) },
-  { method: 'POST', pattern: '/invoices/:invoiceId/bankruptcy', parts: [...I, '/bankruptcy'], body: body({ reference: fc.constantFrom('CASE-1', '23-10001'), reportedBy: person }), weight: 1 },
+  { method: 'POST', pattern: '/invoices/:invoiceId/bankruptcy', parts: [...I, '/bankruptcy'], body: body({ reference: fc.constantFrom('CASE-1', '23-10001') }), weight: 1 },
   { method: 'POST', pattern: '/invoices/:invoiceId/write-off-decision', parts: [...I, '/write-off-decision'],
-    body: body({ approved: bool, decidedBy: person, role: fc.constantFrom('ar-manager', 'controller', 'cfo', 'intern'), note: words }) },
+    body: body({ approved: bool, note: words }) },
   { method: 'POST', pattern: '/invoices/:invoiceId/policy', parts: [...I, '/policy'],
-    body: body({ version: fc.integer({ min: 1, max: 3 }), policyId: fc.constantFrom('fuzz', 'default', 'nope'), movedBy: person, reason: words }) },
+    body: body({ version: fc.integer({ min: 1, max: 3 }), policyId: fc.constantFrom('fuzz', 'default', 'nope'), reason: words }) },
   { method: 'POST', pattern: '/policies/:policyId/versions/:version/move-invoices', parts: ['/policies/', policy, '/versions/', version, '/move-invoices'],
-    body: body({ movedBy: person, reason: words, invoiceIds: fc.array(key('FZ-INV'), { minLength: 0, maxLength: 3 }) }) },
+    body: body({ reason: words, invoiceIds: fc.array(key('FZ-INV'), { minLength: 0, maxLength: 3 }) }) },
   { method: 'GET', pattern: '/tasks', parts: ['/tasks'], query: { status: fc.constantFrom('open', 'done', 'cancelled'), limit: fc.integer({ min: 1, max: 500 }) } },
   { method: 'POST', pattern: '/policies/validate', parts: ['/policies/validate'], body: policyDocument, weight: 3 },
   { method: 'POST', pattern: '/policies/lint', parts: ['/policies/lint'], body: policyDocument, weight: 3 },
@@ -214,15 +220,26 @@ const rawBody = (value: fc.Arbitrary<unknown>) => fc.oneof(
   { weight: 1, arbitrary: value.map((v) => ({ body: JSON.stringify(v), contentType: 'application/json; charset=latin-7' })) },
 );
 
+/** The Authorization header: mostly the admin key, now and then another key, none, or a credential that is no key. */
+const authorization = (ctx: FuzzContext): fc.Arbitrary<string | undefined> => fc.oneof(
+  { weight: 20, arbitrary: fc.constant(`Bearer ${ctx.keys[0]}`) },
+  { weight: 4, arbitrary: fc.constantFrom(...ctx.keys).map((k) => `Bearer ${k}`) },
+  { weight: 1, arbitrary: fc.constantFrom(undefined, '', 'Bearer', 'Bearer ', `Basic ${ctx.keys[0]}`, `Bearer ${ctx.keys[0]}x`, `Bearer ${ctx.keys[0].slice(0, -1)}A`,
+    'Bearer ce_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', `bearer  ${ctx.keys[0]}`, 'Bearer \u00e9\u00e9') },
+  // Printable ASCII only: anything else cannot be sent in a header at all.
+  { weight: 1, arbitrary: fc.stringMatching(/^[\x21-\x7e]{0,60}$/).map((junkKey) => `Bearer ${junkKey}`) },
+);
+
 function requestFor(spec: RouteSpec, ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
   const path = fc.tuple(...spec.parts.map((part) => (typeof part === 'string' ? fc.constant(part) : part(ctx)))).map((parts) => parts.join(''));
   const route = `${spec.method} ${spec.pattern}`;
   // Now and then the wrong method on a known path.
   const method = fc.oneof({ weight: 30, arbitrary: fc.constant(spec.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH') });
+  const credential = authorization(ctx);
   if (spec.method === 'GET') {
-    return fc.tuple(path, queryString(spec.query), method).map(([p, q, m]) => ({ route, method: m, path: `${p}${q}` }));
+    return fc.tuple(path, queryString(spec.query), method, credential).map(([p, q, m, a]) => ({ route, method: m, path: `${p}${q}`, authorization: a }));
   }
-  return fc.tuple(path, rawBody(spec.body ?? body({})), method).map(([p, b, m]) => ({ route, method: m, path: p, ...b }));
+  return fc.tuple(path, rawBody(spec.body ?? body({})), method, credential).map(([p, b, m, a]) => ({ route, method: m, path: p, ...b, authorization: a }));
 }
 
 /** A request for any route, weighted towards the ones with the most input to get wrong. */
@@ -232,9 +249,12 @@ export function apiRequest(ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
 
 /** Sends one request to the API at `baseUrl` (ending in `/v1`) and returns its status, or an error when none came. */
 export async function send(baseUrl: string, request: FuzzRequest, timeoutMs = 15_000): Promise<number> {
+  const headers: Record<string, string> = {};
+  if (request.contentType) headers['content-type'] = request.contentType;
+  if (request.authorization !== undefined) headers.authorization = request.authorization;
   const response = await fetch(`${baseUrl}${request.path}`, {
     method: request.method,
-    headers: request.contentType ? { 'content-type': request.contentType } : {},
+    headers,
     body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
     signal: AbortSignal.timeout(timeoutMs),
   });
@@ -242,9 +262,14 @@ export async function send(baseUrl: string, request: FuzzRequest, timeoutMs = 15
   return response.status;
 }
 
-/** What the fuzz needs to exist: three invoices at different ages on the default policy, and policy `fuzz` in two versions. */
-export async function prepareFuzzContext(baseUrl: string): Promise<FuzzContext> {
-  const post = (path: string, value: unknown) => fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+/**
+ * What the fuzz needs to exist: three invoices at different ages on the default policy, and policy
+ * `fuzz` in two versions, made with `adminKey`; `otherKeys` (any roles, revoked ones too) are sent as well.
+ */
+export async function prepareFuzzContext(baseUrl: string, adminKey: string, otherKeys: string[] = []): Promise<FuzzContext> {
+  const post = (path: string, value: unknown) => fetch(`${baseUrl}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` }, body: JSON.stringify(value),
+  });
   const invoiceIds = ['FZ-INV-1', 'FZ-INV-2', 'FZ-INV-3'];
   for (const [index, invoiceId] of invoiceIds.entries()) {
     const response = await post('/invoices', {
@@ -256,5 +281,5 @@ export async function prepareFuzzContext(baseUrl: string): Promise<FuzzContext> 
   const { version: _version, ...policy } = DEFAULT_POLICY;
   await post('/policies', { ...policy, policyId: 'fuzz', name: 'Fuzz' });
   await post('/policies', { ...policy, policyId: 'fuzz', name: 'Fuzz v2', writeOff: { ...policy.writeOff, reviewAfterDays: 200 } });
-  return { invoiceIds, policyIds: ['default', 'fuzz'] };
+  return { invoiceIds, policyIds: ['default', 'fuzz'], keys: [adminKey, ...otherKeys] };
 }

@@ -3,9 +3,12 @@
  * 5xx or unanswered request; bad input must always get a 4xx naming the field. The requests are
  * those of the property test test/e2e/api-fuzz.test.ts (scripts/api-fuzz-requests.ts). It first
  * registers three FZ-INV-* invoices and saves policy `fuzz`, so requests reach past "not found".
+ * It needs an admin API key in COLLECTIONS_API_KEY (the one `npm start` prints on a fresh install,
+ * or `npm run collections -- keys create --holder fuzz --role admin`); FUZZ_KEYS may add keys of
+ * other roles, comma-separated.
  *
  *   npm start -- --demo            # in another terminal
- *   npx tsx scripts/fuzz-api.ts [baseUrl] [requests] [seed]
+ *   COLLECTIONS_API_KEY=ce_… npx tsx scripts/fuzz-api.ts [baseUrl] [requests] [seed]
  *
  * Exits 1 when any request got a 5xx or no answer.
  */
@@ -15,7 +18,9 @@ import { apiRequest, FUZZED_ROUTES, prepareFuzzContext, send } from './api-fuzz-
 const [baseUrl = 'http://localhost:3000/v1', countArg = '10000', seedArg] = process.argv.slice(2);
 
 async function main(): Promise<void> {
-  const context = await prepareFuzzContext(baseUrl);
+  const adminKey = process.env.COLLECTIONS_API_KEY;
+  if (!adminKey) throw new Error('COLLECTIONS_API_KEY must hold an admin API key');
+  const context = await prepareFuzzContext(baseUrl, adminKey, (process.env.FUZZ_KEYS ?? '').split(',').filter((key) => key !== ''));
   const seed = seedArg === undefined ? Date.now() : Number(seedArg);
   const requests = fc.sample(apiRequest(context), { numRuns: Number(countArg), seed });
   const statuses = new Map<number, number>();

@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import type { Pool } from 'pg';
 import type { Logger } from '../logger';
 import { TemplateLibrary } from '../notices/template-library';
+import { accessControl } from './access/access-control';
 import { notFoundRoute, ProblemError, problemHandler, sendProblem } from './problem';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
@@ -26,6 +27,8 @@ export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Who may call what (src/api/access/route-access.ts): checked before anything of the request is read.
+  app.use('/v1', accessControl(deps.db));
   app.use((req, res, next) => {
     // A POST must say it sends JSON; anything else is refused before parsing.
     if (req.method === 'POST' && !req.is('application/json')) {

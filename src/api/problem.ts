@@ -9,6 +9,7 @@ import { ConflictError, InvalidFieldError, InvoiceClosedError, NotFoundError } f
 import type { Logger } from '../logger';
 import { PolicyNotFoundError } from '../policies/policy-store';
 import { fieldRefusalOf } from '../../workflows/invoice-collection/refusals';
+import { CALLER_FIELD_REASON, CALLER_FIELDS } from './access/caller-fields';
 
 /** One failing field. */
 export interface FieldProblem {
@@ -42,24 +43,39 @@ export function notFound(what: string): ProblemError {
   return new ProblemError(404, 'Not found', `${what} does not exist`);
 }
 
-/** zod's wording, made plainer for the two cases clients hit most. */
+/** zod's wording, made plainer for the case clients hit most. */
 function reasonOf(issue: ZodError['issues'][number]): string {
   if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return 'is required';
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}: remove them`;
   return issue.message;
 }
 
+/** One problem per failing field; an unknown field is named itself, and one that says who acted is refused as such. */
+function problemsOf(issue: ZodError['issues'][number], location: string): FieldProblem[] {
+  if (issue.code !== 'unrecognized_keys') return [{ field: [location, ...issue.path].join('.'), reason: reasonOf(issue) }];
+  return issue.keys.map((key) => ({
+    field: [location, ...issue.path, key].join('.'),
+    reason: CALLER_FIELDS.includes(key) ? CALLER_FIELD_REASON : 'is not a field of this request: remove it',
+  }));
+}
+
 export function fromZod(error: ZodError, location: 'body' | 'query' | 'path'): ProblemError {
-  const errors = error.issues.map((issue) => ({ field: [location, ...issue.path].join('.'), reason: reasonOf(issue) }));
+  const errors = error.issues.flatMap((issue) => problemsOf(issue, location));
   return new ProblemError(422, 'Invalid request', errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors);
 }
 
 /**
  * A workflow's refusal: a field refusal becomes a 422 on that field, located in the path when the
- * route took it from there (`pathFields`) and in the body otherwise; any other refusal is a 409.
+ * route took it from there (`pathFields`) and in the body otherwise; a refusal of a field the route
+ * took from the caller's key (`keyFields`, each with what it was) is a 403; any other refusal is a 409.
  */
-export function fromWorkflowRefusal(error: Error & { cause?: unknown }, pathFields: readonly string[] = []): ProblemError {
+export function fromWorkflowRefusal(error: Error & { cause?: unknown }, pathFields: readonly string[] = [],
+  keyFields: Readonly<Record<string, string>> = {}): ProblemError {
   const refusal = fieldRefusalOf(error.cause);
+  const fromKey = refusal && Object.hasOwn(keyFields, refusal.field) ? keyFields[refusal.field] : undefined;
+  if (refusal && fromKey !== undefined) {
+    const reason = `${fromKey}: ${refusal.reason}`;
+    return new ProblemError(403, 'Forbidden', `header.authorization: ${reason}`, [{ field: 'header.authorization', reason }]);
+  }
   if (refusal) {
     const location = pathFields.includes(refusal.field.split('.')[0]) ? 'path' : 'body';
     const field = `${location}.${refusal.field}`;
@@ -77,7 +93,7 @@ export function parseRequest<S extends ZodType>(schema: S, value: unknown, locat
 }
 
 const SLUGS: Record<number, string> = {
-  400: 'malformed-request', 404: 'not-found', 405: 'method-not-allowed', 409: 'conflict', 413: 'payload-too-large',
+  400: 'malformed-request', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 405: 'method-not-allowed', 409: 'conflict', 413: 'payload-too-large',
   415: 'unsupported-media-type', 422: 'validation-error', 500: 'internal-error', 503: 'service-unavailable',
 };
 

@@ -47,6 +47,11 @@ export type RecordPaymentRequest = z.infer<typeof recordPaymentSchema>;
 
 export const cancelInvoiceSchema = cancelMessage;
 
-export const writeOffDecisionSchema = writeOffDecisionMessage;
+/**
+ * A write-off decision less who decided and in which role: both come from the caller's key (its
+ * holder and its approver role), and the workflow's checks (an approval names a role allowed the
+ * amount) apply to the key. zod cannot omit from a refined schema, so this starts from its fields.
+ */
+export const writeOffDecisionSchema = z.object(writeOffDecisionMessage.shape).strict().omit({ decidedBy: true, role: true });
 
 export const invoiceIdParams = z.object({ invoiceId: businessKey });

@@ -23,7 +23,6 @@ let db: TestDatabase;
 let worker: Worker;
 let running: Promise<void>;
 let api: TestApi;
-let baseUrl: string;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([devServerEnvironment(), freshDatabase()]);
@@ -37,7 +36,6 @@ beforeAll(async () => {
   writeFileSync(path.join(templatesDir, 'typo-notice', 'body.hbs'), 'Dear {{customer.fullName}}, you owe {{total}}.\n');
   const templates = new TemplateLibrary(templatesDir);
   api = await startTestApi({ db: db.pool, client: env.client, taskQueue: TASK_QUEUE, templates });
-  baseUrl = api.baseUrl;
 });
 
 afterAll(async () => {
@@ -48,7 +46,7 @@ afterAll(async () => {
 });
 
 async function call(method: string, route: string, body?: unknown) {
-  const response = await fetch(`${baseUrl}${route}`, {
+  const response = await api.fetch(route, {
     method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as any };
@@ -102,12 +100,12 @@ test('saving a policy makes numbered versions; an edit against an old version is
   expect(stale.status).toBe(409);
   expect(stale.body.errors).toEqual([{ field: 'body.version', reason: 'must be 3 (the latest is 2), or omitted' }]);
 
-  const checklist = await fetch(`${baseUrl}/policies/government/checklist?segment=government&version=2`);
+  const checklist = await api.fetch('/policies/government/checklist?segment=government&version=2');
   expect(checklist.headers.get('content-type')).toContain('text/markdown');
   expect(await checklist.text()).toContain('- [ ] Day 270: write-off review by a person');
-  const diagram = await fetch(`${baseUrl}/policies/government/diagram?segment=smb`);
+  const diagram = await api.fetch('/policies/government/diagram?segment=smb');
   expect(await diagram.text()).toMatch(/^flowchart TD\n/);
-  expect((await fetch(`${baseUrl}/policies/government/diagram?segment=martian`)).status).toBe(422);
+  expect((await api.fetch('/policies/government/diagram?segment=martian')).status).toBe(422);
 
   const read = await call('GET', '/policies/government');
   expect(read.body.policy.version).toBe(2);
@@ -159,7 +157,7 @@ test('templates can be listed and previewed with example data', async () => {
   expect((await call('GET', '/templates')).body.templates).toContain('final-notice');
   const preview = await call('GET', '/templates/final-notice/preview?tone=firm');
   expect(preview.body.subject).toBe('FINAL NOTICE — overdue invoice #2026-1042');
-  const html = await fetch(`${baseUrl}/templates/final-notice/preview?format=html`);
+  const html = await api.fetch('/templates/final-notice/preview?format=html');
   expect(html.headers.get('content-type')).toContain('text/html');
   expect((await call('GET', '/templates/nope/preview')).status).toBe(404);
   expect((await call('GET', '/templates/final-notice/preview?tone=rude')).status).toBe(422);
@@ -170,7 +168,7 @@ test('the checklist and the diagram of a version that is not stored are 404, lik
   for (const view of ['checklist', 'diagram', 'strategy-pack.md']) {
     const missing = await call('GET', `/policies/views/${view}?version=99`);
     expect(missing).toMatchObject({ status: 404, body: { detail: 'policy views version 99 does not exist' } });
-    expect((await fetch(`${baseUrl}/policies/views/${view}?version=1`)).status).toBe(200);
+    expect((await api.fetch(`/policies/views/${view}?version=1`)).status).toBe(200);
     expect((await call('GET', `/policies/views/${view}?version=99999999999`)).status).toBe(422);
   }
 });

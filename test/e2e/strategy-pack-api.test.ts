@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 test('the strategy pack downloads as an Excel workbook with every sheet', async () => {
-  const response = await fetch(`${api.baseUrl}/policies/default/strategy-pack.xlsx`);
+  const response = await api.fetch('/policies/default/strategy-pack.xlsx');
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   expect(response.headers.get('content-disposition')).toContain('strategy-pack-default-v1.xlsx');
@@ -40,39 +40,39 @@ test('the strategy pack downloads as an Excel workbook with every sheet', async 
 });
 
 test('the Markdown pack follows the version asked for', async () => {
-  const latest = await fetch(`${api.baseUrl}/policies/lean/strategy-pack.md`);
+  const latest = await api.fetch('/policies/lean/strategy-pack.md');
   expect(latest.headers.get('content-type')).toContain('text/markdown');
   const latestText = await latest.text();
   expect(latestText).toMatch(/^# Collections strategy pack: .*, version 2\n/);
   expect(latestText).not.toContain('| collector-call |');
-  const first = await (await fetch(`${api.baseUrl}/policies/lean/strategy-pack.md?version=1`)).text();
+  const first = await (await api.fetch('/policies/lean/strategy-pack.md?version=1')).text();
   expect(first).toContain('| collector-call |');
 });
 
 test('an unknown policy or version is 404, a bad version 422', async () => {
-  expect((await fetch(`${api.baseUrl}/policies/nope/strategy-pack.md`)).status).toBe(404);
-  expect((await fetch(`${api.baseUrl}/policies/lean/strategy-pack.xlsx?version=7`)).status).toBe(404);
-  const bad = await fetch(`${api.baseUrl}/policies/lean/strategy-pack.md?version=zero`);
+  expect((await api.fetch('/policies/nope/strategy-pack.md')).status).toBe(404);
+  expect((await api.fetch('/policies/lean/strategy-pack.xlsx?version=7')).status).toBe(404);
+  const bad = await api.fetch('/policies/lean/strategy-pack.md?version=zero');
   expect(bad.status).toBe(422);
   expect(((await bad.json()) as any).errors[0].field).toBe('query.version');
 });
 
 test('the template catalog lists emails, call scripts and letters, and each previews', async () => {
-  const { templates, catalog } = await (await fetch(`${api.baseUrl}/templates`)).json() as any;
+  const { templates, catalog } = await (await api.fetch('/templates')).json() as any;
   expect(templates).toContain('final-notice');
   expect(catalog).toContainEqual({ name: 'call-120-days', kind: 'call-script', tones: [], tonesWithOwnWording: [] });
   expect(catalog).toContainEqual(expect.objectContaining({ name: 'settlement-offer', kind: 'letter' }));
   expect(catalog).toContainEqual(expect.objectContaining({ name: 'reminder-upcoming', kind: 'email', tonesWithOwnWording: ['firm', 'neutral'] }));
 
-  const script = await (await fetch(`${api.baseUrl}/templates/call-60-days/preview`)).json() as any;
+  const script = await (await api.fetch('/templates/call-60-days/preview')).json() as any;
   expect(script).toMatchObject({ kind: 'call-script', name: 'call-60-days' });
   expect(script.text).toContain('Cash-flow trouble:');
-  expect((await fetch(`${api.baseUrl}/templates/call-60-days/preview?format=html`)).status).toBe(422);
+  expect((await api.fetch('/templates/call-60-days/preview?format=html')).status).toBe(422);
 
-  const letter = await fetch(`${api.baseUrl}/templates/payment-plan-agreement/preview?format=text`);
+  const letter = await api.fetch('/templates/payment-plan-agreement/preview?format=text');
   expect(await letter.text()).toContain('Installment 3: $3,216.66, due 2027-01-15');
-  const html = await fetch(`${api.baseUrl}/templates/legal-handoff/preview?format=html`);
+  const html = await api.fetch('/templates/legal-handoff/preview?format=html');
   expect(html.headers.get('content-type')).toContain('text/html');
-  const firm = await (await fetch(`${api.baseUrl}/templates/reminder-upcoming/preview?tone=firm`)).json() as any;
+  const firm = await (await api.fetch('/templates/reminder-upcoming/preview?tone=firm')).json() as any;
   expect(firm.subject).toBe('Payment due 2026-09-30: invoice #2026-1042 — $7,500.00');
 });

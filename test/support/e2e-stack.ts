@@ -4,7 +4,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureDefaultPolicy } from '../../src/policies/policy-store';
-import { startTestApi } from './api-server';
+import { startTestApi, type TestApi } from './api-server';
 import { testWorker } from './collections-worker';
 import { freshDatabase, type TestDatabase } from './database';
 import { startResendStandIn, type ResendStandIn } from './resend-stand-in';
@@ -21,8 +21,10 @@ export interface E2eStack {
   env: TestWorkflowEnvironment;
   db: TestDatabase;
   resend: ResendStandIn;
-  /** Calls the API with a JSON body and reads the JSON answer. */
-  call(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+  /** The API, its admin key, and keys of other roles on request. */
+  api: TestApi;
+  /** Calls the API with a JSON body and reads the JSON answer, with `key` (the admin key unless given). */
+  call(method: string, path: string, body?: unknown, key?: string): Promise<ApiAnswer>;
   close(): Promise<void>;
 }
 
@@ -33,10 +35,11 @@ export async function startE2eStack(taskQueue: string): Promise<E2eStack> {
   const running = worker.run();
   const api = await startTestApi({ db: db.pool, client: env.client, taskQueue });
   return {
-    env, db, resend,
-    async call(method, path, body) {
-      const response = await fetch(`${api.baseUrl}${path}`, {
+    env, db, resend, api,
+    async call(method, path, body, key) {
+      const response = await api.fetch(path, {
         method,
+        key,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });

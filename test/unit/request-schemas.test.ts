@@ -1,6 +1,10 @@
 /** The API edge refuses input that would be accepted but wrong: impossible payment dates, endless seasonal holds, header injection, spoofed names. */
+import { newKeySchema } from '../../src/api/access/api-keys';
+import { CALLER_FIELD_REASON } from '../../src/api/access/caller-fields';
+import { fromZod } from '../../src/api/problem';
 import { placeHoldSchema, promiseToPaySchema } from '../../src/api/lifecycle-request-schemas';
 import { recordPaymentSchema, registerInvoiceSchema, writeOffDecisionSchema } from '../../src/api/request-schemas';
+import { promiseMessage, writeOffDecisionMessage } from '../../src/domain/invoice-messages';
 import type { z } from 'zod';
 
 /** Each failing field as `path: reason`. */
@@ -40,6 +44,18 @@ test('a seasonal hold without an end date is refused on until; vip and legal hol
   expect(refusals(placeHoldSchema, { ...hold, kind: 'legal' })).toEqual([]);
 });
 
+test('who decided and in which role is not the body\'s to say: the request schemas refuse it, naming each field', () => {
+  const problemOf = (schema: z.ZodType, value: unknown) => fromZod(schema.safeParse(value).error!, 'body').errors;
+  expect(problemOf(writeOffDecisionSchema, { approved: true, decidedBy: 'anon', role: 'cfo', extra: 1 })).toEqual([
+    { field: 'body.decidedBy', reason: CALLER_FIELD_REASON },
+    { field: 'body.role', reason: CALLER_FIELD_REASON },
+    { field: 'body.extra', reason: 'is not a field of this request: remove it' },
+  ]);
+  expect(problemOf(promiseToPaySchema, { promiseId: 'P-1', amount: { amountMinor: 1, currency: 'USD' }, promisedDate: '2026-11-01', takenBy: 'x' }))
+    .toEqual([{ field: 'body.takenBy', reason: CALLER_FIELD_REASON }]);
+  expect(refusals(writeOffDecisionSchema, { approved: true, note: 'uncollectible' })).toEqual([]);
+});
+
 describe('text that can reach an email header or subject', () => {
   test.each([
     ['a line feed', '1001\nBcc: victim@example.com'],
@@ -63,8 +79,10 @@ describe('text that can reach an email header or subject', () => {
     'bidirectional control U+%s in a name is refused', (_code, character) => {
       const reason = 'must not contain Unicode bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)';
       expect(refusals(registerInvoiceSchema, invoice((body) => { body.customer.name = `ACME ${character}cod.exe`; }))).toEqual([`customer.name: ${reason}`]);
-      expect(refusals(writeOffDecisionSchema, { approved: true, decidedBy: `cfo${character}`, role: 'cfo' })).toEqual([`decidedBy: ${reason}`]);
-      expect(refusals(promiseToPaySchema, { promiseId: 'P-1', amount: { amountMinor: 1, currency: 'USD' }, promisedDate: '2026-11-01', takenBy: `x${character}` }))
+      // Who decided reaches notices and letters: the key's holder it is taken from, and the workflow's message, refuse them too.
+      expect(refusals(newKeySchema, { holder: `Ann${character}`, role: 'manager' })).toEqual([`holder: ${reason}`]);
+      expect(refusals(writeOffDecisionMessage, { approved: true, decidedBy: `cfo${character}`, role: 'cfo' })).toEqual([`decidedBy: ${reason}`]);
+      expect(refusals(promiseMessage, { promiseId: 'P-1', amount: { amountMinor: 1, currency: 'USD' }, promisedDate: '2026-11-01', takenBy: `x${character}` }))
         .toEqual([`takenBy: ${reason}`]);
     });
 

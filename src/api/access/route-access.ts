@@ -1,0 +1,94 @@
+/**
+ * Who may call what: the one declaration of the route × role matrix. Every route the API serves is
+ * listed here with the roles allowed to call it (an admin key may call every route); a test checks
+ * that the list and the routes express serves are the same, and walks every route with every role.
+ *
+ *   system     backend systems (ERP, billing, payment gateway): register invoices, record payments
+ *              and reversals, open disputes and post their credit memos, cancel invoices
+ *   collector  collectors: the worklist, promises to pay, holds, settlement proposals, bankruptcy notices
+ *   manager    approvals and decisions: escalations, write-offs (within the limits the policy sets for
+ *              the key's approver role), settlements, charge waivers, dispute outcomes; policy
+ *              versions and moving invoices between them
+ *   auditor    reads only
+ *   admin      everything
+ *
+ * Reads are open to every role except the collectors' worklist (`GET /tasks`): its tasks carry
+ * customers' contacts and collectors' notes, which backend systems have no need for. Validating and
+ * linting a policy store nothing and are open to every role, like reads.
+ *
+ * Open without a key: `GET /health` (liveness, for load balancers) and everything under
+ * `/webhooks/`: payment providers and ERPs authenticate those requests by their signature instead.
+ */
+import type { ApiRole } from './api-keys';
+
+/** A route as express registers it below /v1, and who may call it. */
+export interface RouteAccess {
+  method: 'GET' | 'POST';
+  path: string;
+  /** The roles allowed besides admin, or `open` for a route that takes no key. */
+  roles: readonly Exclude<ApiRole, 'admin'>[] | 'open';
+}
+
+/** Path prefixes below /v1 that take no key: webhooks are authenticated by their signature. */
+export const OPEN_PREFIXES: readonly string[] = ['/webhooks'];
+
+const EVERY_ROLE = ['system', 'collector', 'manager', 'auditor'] as const;
+
+const get = (path: string, roles: RouteAccess['roles'] = EVERY_ROLE): RouteAccess => ({ method: 'GET', path, roles });
+const post = (path: string, roles: RouteAccess['roles']): RouteAccess => ({ method: 'POST', path, roles });
+
+const INVOICE = '/invoices/:invoiceId';
+
+export const ROUTE_ACCESS: readonly RouteAccess[] = [
+  get('/health', 'open'),
+
+  // Invoices and what happens to them
+  post('/invoices', ['system']),
+  get(INVOICE),
+  get(`${INVOICE}/events`),
+  post(`${INVOICE}/payments`, ['system']),
+  post(`${INVOICE}/payments/:paymentId/reversal`, ['system']),
+  post(`${INVOICE}/cancel`, ['system']),
+  post(`${INVOICE}/disputes`, ['system']),
+  // The ERP posts the credit memo of a dispute decided for the customer; a manager may decide one either way.
+  post(`${INVOICE}/disputes/:disputeId/resolution`, ['system', 'manager']),
+  post(`${INVOICE}/promises`, ['collector']),
+  post(`${INVOICE}/holds`, ['collector']),
+  post(`${INVOICE}/holds/:holdId/release`, ['collector']),
+  post(`${INVOICE}/settlement-offers`, ['collector']),
+  post(`${INVOICE}/bankruptcy`, ['collector', 'manager']),
+  post(`${INVOICE}/settlement-offers/:offerId/decision`, ['manager']),
+  post(`${INVOICE}/escalation-decisions`, ['manager']),
+  post(`${INVOICE}/charge-waivers`, ['manager']),
+  post(`${INVOICE}/write-off-decision`, ['manager']),
+  post(`${INVOICE}/policy`, ['manager']),
+
+  // The collectors' worklist
+  get('/tasks', ['collector', 'manager', 'auditor']),
+
+  // Policies
+  post('/policies/validate', EVERY_ROLE),
+  post('/policies/lint', EVERY_ROLE),
+  post('/policies', ['manager']),
+  post('/policies/:policyId/versions/:version/move-invoices', ['manager']),
+  get('/policies/:policyId'),
+  get('/policies/:policyId/versions/:version'),
+  get('/policies/:policyId/checklist'),
+  get('/policies/:policyId/diagram'),
+  get('/policies/:policyId/strategy-pack.xlsx'),
+  get('/policies/:policyId/strategy-pack.md'),
+
+  // Templates
+  get('/templates'),
+  get('/templates/:name/preview'),
+];
+
+/** Whether `role` may call the route. */
+export function mayCall(access: RouteAccess, role: ApiRole): boolean {
+  return access.roles === 'open' || role === 'admin' || access.roles.includes(role);
+}
+
+/** The roles allowed on a route, admin included, for messages. */
+export function rolesAllowed(access: RouteAccess): ApiRole[] {
+  return access.roles === 'open' ? [] : [...access.roles, 'admin'];
+}
