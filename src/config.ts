@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalText = z.string().trim().min(1).optional();
+const unsetWhenEmpty = <S extends z.ZodType>(schema: S) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 const environmentSchema = z.object({
   DATABASE_URL: optionalText,
@@ -29,6 +30,10 @@ const environmentSchema = z.object({
   MAIL_FROM: z.string().default('Accounts Receivable <ar@example.com>'),
   COMPANY_NAME: z.string().default('Example Co.'),
   COLLECTIONS_PHONE: z.string().default('+1 555 0100'),
+
+  // Payment webhooks: each is served only when its secret is set (an empty value, as compose passes an unset one, is unset).
+  STRIPE_WEBHOOK_SECRET: unsetWhenEmpty(z.string().trim().regex(/^whsec_\S+$/, 'must be the endpoint\'s signing secret from Stripe, starting with whsec_')),
+  WEBHOOK_SECRET: unsetWhenEmpty(z.string().trim().min(32, 'must be at least 32 characters: it is the HMAC key senders sign with')),
 });
 
 /** The engine's settings. */
@@ -60,6 +65,8 @@ export interface Config {
     companyName: string;
     collectionsPhone: string;
   };
+  /** Signing secrets of the payment webhooks; a webhook without its secret answers 503. */
+  webhooks: { stripeSecret?: string; genericSecret?: string };
 }
 
 /** Reads and validates configuration; a bad value stops start-up with the variable's name. */
@@ -95,5 +102,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       companyName: env.COMPANY_NAME,
       collectionsPhone: env.COLLECTIONS_PHONE,
     },
+    webhooks: { stripeSecret: env.STRIPE_WEBHOOK_SECRET, genericSecret: env.WEBHOOK_SECRET },
   };
 }

@@ -13,6 +13,7 @@ import { policyMoveRoutes } from './routes/policy-moves';
 import { policyRoutes } from './routes/policies';
 import { templateRoutes } from './routes/templates';
 import { taskRoutes } from './routes/tasks';
+import { webhookRoutes } from './routes/webhooks';
 
 export interface ApiDependencies {
   db: Pool;
@@ -38,6 +39,7 @@ export function createApp(deps: ApiDependencies): Express {
     }
     next();
   });
+  app.use('/v1', webhookRoutes(deps)); // before the JSON parser: webhooks verify signatures over the raw body
   app.use(express.json({ limit: '1mb', strict: true }));
   app.use('/v1', healthRoutes(deps.db, deps.client));
   app.use('/v1', invoiceRoutes(deps));

@@ -1,5 +1,6 @@
 /** Payment-provider events in the engine's terms: Stripe's events, the generic webhook's body and its signature. */
 import { createHmac } from 'node:crypto';
+import { loadConfig } from '../../src/config';
 import {
   GENERIC_RESOLVER, genericAction, genericEventSchema, SIGNATURE_TOLERANCE_SECONDS, verifyGenericSignature, WebhookSignatureError,
 } from '../../src/webhooks/generic-events';
@@ -146,5 +147,16 @@ describe('the generic webhook\'s signature', () => {
     const late = now + (SIGNATURE_TOLERANCE_SECONDS + 1) * 1000;
     expect(refusal(headers(), late)).toEqual([401, 'header.webhook-timestamp']);
     expect(refusal(headers(), now + SIGNATURE_TOLERANCE_SECONDS * 1000)).toBe('verified');
+  });
+});
+
+describe('the webhooks\' configuration', () => {
+  test('each secret is optional, an empty one is unset, and a malformed one stops start-up naming the variable', () => {
+    expect(loadConfig({}).webhooks).toEqual({ stripeSecret: undefined, genericSecret: undefined });
+    expect(loadConfig({ STRIPE_WEBHOOK_SECRET: '', WEBHOOK_SECRET: '' }).webhooks).toEqual({ stripeSecret: undefined, genericSecret: undefined });
+    const secret = 'x'.repeat(32);
+    expect(loadConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_abc', WEBHOOK_SECRET: secret }).webhooks).toEqual({ stripeSecret: 'whsec_abc', genericSecret: secret });
+    expect(() => loadConfig({ STRIPE_WEBHOOK_SECRET: 'sk_live_oops' })).toThrow(/STRIPE_WEBHOOK_SECRET: must be the endpoint's signing secret/);
+    expect(() => loadConfig({ WEBHOOK_SECRET: 'short' })).toThrow(/WEBHOOK_SECRET: must be at least 32 characters/);
   });
 });
