@@ -6,6 +6,7 @@ import { createLedgerActivities } from './ledger/activities';
 import { createNoticeActivities, type NoticeDependencies } from './notices/activities';
 import { createOutreachActivities } from './outreach/activities';
 import { createPaymentActivities } from './payments/activities';
+import { createPaymentPlanActivities } from './payment-plans/activities';
 import { createTaskActivities } from './tasks/activities';
 
 export type ActivityDependencies = NoticeDependencies & { db: Pool };
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createNoticeActivities(deps),
     ...createOutreachActivities(deps.db),
     ...createPaymentActivities(deps.db),
+    ...createPaymentPlanActivities(deps.db),
     ...createTaskActivities(deps.db),
   };
 }

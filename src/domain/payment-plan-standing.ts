@@ -47,33 +47,34 @@ export function paidLate(dueDate: string, paidAtMs: number): boolean {
   return paidAtMs >= startOfDateUtc(dueDate) + DAY_MS;
 }
 
-/** What the plan's workflow waits for next: a reminder or the end of an installment's grace. */
+/** What the plan's workflow waits for next: a reminder, the day after a due date, or the end of an installment's grace. */
 export interface PlanWake {
   at: number;
-  kind: 'reminder' | 'grace_end';
+  kind: 'reminder' | 'overdue' | 'grace_end';
   installment: number;
 }
 
 /**
- * The next thing to do after `nowMs`: a reminder for an unpaid installment not yet sent (and not
- * sent late: a reminder whose instant passed before the plan started is skipped), or the end of the
- * grace of the oldest unpaid installment not yet counted as missed. Null when nothing is ahead.
+ * The next things to do after `handledThroughMs` (the instant of the last wake-up handled; the
+ * plan's start at first, so a reminder whose instant passed before the plan started is not sent
+ * late): for each unpaid installment its reminder, the day after its due date (it is then in grace)
+ * and the end of its grace. Every event of the earliest instant, or an empty list when none is ahead.
  */
-export function nextPlanWake(schedule: readonly ScheduledInstallment[], paidMinor: number, terms: PaymentPlanTerms, sendHourUtc: number,
-  done: { remindedInstallments: readonly number[]; missedInstallments: readonly number[]; startedAtMs: number }): PlanWake | null {
+export function nextPlanWakes(schedule: readonly ScheduledInstallment[], paidMinor: number, terms: PaymentPlanTerms, sendHourUtc: number,
+  handledThroughMs: number): PlanWake[] {
   const paid = installmentPaidMinor(schedule, paidMinor);
-  const wakes: PlanWake[] = [];
-  schedule.forEach((installment, index) => {
-    if (paid[index] >= installment.amountMinor) return;
+  const wakes = schedule.flatMap((installment, index): PlanWake[] => {
+    if (paid[index] >= installment.amountMinor) return [];
     const reminder = reminderAt(installment.dueDate, terms.reminderDaysBefore, sendHourUtc);
-    if (reminder !== null && reminder >= done.startedAtMs && !done.remindedInstallments.includes(installment.number)) {
-      wakes.push({ at: reminder, kind: 'reminder', installment: installment.number });
-    }
-    if (!done.missedInstallments.includes(installment.number)) {
-      wakes.push({ at: graceEndsAt(installment.dueDate, terms.graceDays, sendHourUtc), kind: 'grace_end', installment: installment.number });
-    }
-  });
-  return wakes.sort((a, b) => a.at - b.at || a.installment - b.installment)[0] ?? null;
+    const number = installment.number;
+    return [
+      ...(reminder === null ? [] : [{ at: reminder, kind: 'reminder' as const, installment: number }]),
+      { at: planInstant(addDays(installment.dueDate, 1), sendHourUtc), kind: 'overdue', installment: number },
+      { at: graceEndsAt(installment.dueDate, terms.graceDays, sendHourUtc), kind: 'grace_end', installment: number },
+    ];
+  }).filter((wake) => wake.at > handledThroughMs);
+  const first = Math.min(...wakes.map((wake) => wake.at));
+  return wakes.filter((wake) => wake.at === first).sort((a, b) => a.installment - b.installment);
 }
 
 /** The standing of each installment at `nowMs`, for the state query and the read model. */
@@ -86,7 +87,7 @@ export function installmentStatuses(schedule: readonly ScheduledInstallment[], p
       return at !== undefined && paidLate(installment.dueDate, at) ? 'paid_late' : 'paid';
     }
     if (nowMs >= graceEndsAt(installment.dueDate, terms.graceDays, sendHourUtc)) return 'missed';
-    if (nowMs >= startOfDateUtc(installment.dueDate) + DAY_MS) return 'in_grace';
+    if (nowMs >= planInstant(addDays(installment.dueDate, 1), sendHourUtc)) return 'in_grace';
     return nowMs >= startOfDateUtc(installment.dueDate) ? 'due' : 'upcoming';
   });
 }

@@ -5,7 +5,7 @@ import {
   checkProposal, installmentAmounts, installmentDueDates, installmentSchedule, planApprovalRefusal, standardInstallmentCount, type PlanDebt,
 } from '../../src/domain/payment-plan';
 import { allocatePayment, installmentPaidMinor, invoicePaidMinor, partPaymentId } from '../../src/domain/payment-plan-allocation';
-import { breaches, graceEndsAt, installmentStatuses, missedInstallments, nextPlanWake } from '../../src/domain/payment-plan-standing';
+import { breaches, graceEndsAt, installmentStatuses, missedInstallments, nextPlanWakes } from '../../src/domain/payment-plan-standing';
 import { recommendPlan, type CustomerPaymentHistory } from '../../src/domain/payment-plan-recommendation';
 
 const terms = DEFAULT_POLICY.paymentPlans;
@@ -118,14 +118,20 @@ describe('grace, breach and the next wake-up', () => {
     expect(installmentStatuses(schedule, 0, terms, 9, at('2026-04-06'), {})).toEqual(['missed', 'upcoming', 'upcoming']);
   });
 
-  test('the next wake-up: the reminder before the due date, then the end of grace', () => {
-    const done = { remindedInstallments: [] as number[], missedInstallments: [] as number[], startedAtMs: at('2026-03-01') };
-    expect(nextPlanWake(schedule, 0, terms, 9, done)).toEqual({ at: at('2026-03-28'), kind: 'reminder', installment: 1 });
-    expect(nextPlanWake(schedule, 0, terms, 9, { ...done, remindedInstallments: [1] })).toEqual({ at: at('2026-04-06'), kind: 'grace_end', installment: 1 });
-    expect(nextPlanWake(schedule, 30_000, terms, 9, { ...done, remindedInstallments: [1] })).toEqual({ at: at('2026-04-27'), kind: 'reminder', installment: 2 });
-    expect(nextPlanWake(schedule, 90_000, terms, 9, done)).toBeNull();
+  test('the next wake-ups: the reminder before the due date, the day after it, the end of grace', () => {
+    const started = at('2026-03-01');
+    expect(nextPlanWakes(schedule, 0, terms, 9, started)).toEqual([{ at: at('2026-03-28'), kind: 'reminder', installment: 1 }]);
+    expect(nextPlanWakes(schedule, 0, terms, 9, at('2026-03-28'))).toEqual([{ at: at('2026-04-01'), kind: 'overdue', installment: 1 }]);
+    expect(nextPlanWakes(schedule, 0, terms, 9, at('2026-04-01'))).toEqual([{ at: at('2026-04-06'), kind: 'grace_end', installment: 1 }]);
+    expect(nextPlanWakes(schedule, 30_000, terms, 9, at('2026-03-28'))).toEqual([{ at: at('2026-04-27'), kind: 'reminder', installment: 2 }]);
+    expect(nextPlanWakes(schedule, 90_000, terms, 9, started)).toEqual([]);
     // A reminder whose instant passed before the plan started is not sent late.
-    expect(nextPlanWake(schedule, 0, terms, 9, { ...done, startedAtMs: at('2026-03-29') })).toMatchObject({ kind: 'grace_end', installment: 1 });
+    expect(nextPlanWakes(schedule, 0, terms, 9, at('2026-03-29'))).toMatchObject([{ kind: 'overdue', installment: 1 }]);
+    // Events of one instant come together.
+    const tight = installmentSchedule([{ invoiceId: 'INV-A', dueDate: '2026-01-01', amountMinor: 90_000 }], { termDays: 18, installmentCount: 2 }, '2026-03-01');
+    expect(nextPlanWakes(tight, 0, terms, 9, at('2026-03-13'))).toEqual([
+      { at: at('2026-03-16'), kind: 'grace_end', installment: 1 }, { at: at('2026-03-16'), kind: 'reminder', installment: 2 },
+    ]);
   });
 });
 
