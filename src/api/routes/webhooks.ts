@@ -2,8 +2,8 @@
  * /v1/webhooks/…: payment providers and ERPs tell the engine about payments, refunds and disputes.
  * These routes take no API key: each request is authenticated by its signature over the raw body
  * (so this router reads the body itself, and is mounted before the JSON parser). A webhook whose
- * secret is not configured answers 503, so the provider keeps retrying until it is. A verified event
- * is stored, then applied (src/webhooks/webhook-inbox.ts):
+ * secret is not configured answers 503: the route exists but is switched off, the operator's to fix,
+ * not the sender's. A verified event is stored, then applied (src/webhooks/webhook-inbox.ts):
  *
  *   200  applied (or ignored: a type the engine does not act on); the invoice's new balance
  *   202  kept for review: no invoice matches (`unmatched`), or the invoice refused it (`refused`)
