@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
 import { lifecycleRoutes } from './routes/invoice-lifecycle';
 import { policyMoveRoutes } from './routes/policy-moves';
+import { planRoutes } from './routes/plans';
 import { policyRoutes } from './routes/policies';
 import { templateRoutes } from './routes/templates';
 import { taskRoutes } from './routes/tasks';
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use('/v1', lifecycleRoutes(deps));
   app.use('/v1', policyMoveRoutes(deps));
   app.use('/v1', taskRoutes(deps.db));
+  app.use('/v1', planRoutes(deps));
   const templates = deps.templates ?? new TemplateLibrary();
   app.use('/v1', policyRoutes(deps.db, templates));
   app.use('/v1', templateRoutes(templates));

@@ -63,6 +63,14 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   post(`${INVOICE}/write-off-decision`, ['manager']),
   post(`${INVOICE}/policy`, ['manager']),
 
+  // Payment plans: collectors propose, managers approve, backend systems post payments, everyone reads
+  post('/plans', ['collector', 'manager']),
+  get('/plans/recommendation', ['collector', 'manager', 'auditor']),
+  get('/plans/:planId'),
+  post('/plans/:planId/approval', ['manager']),
+  post('/plans/:planId/payments', ['system']),
+  post('/plans/:planId/cancel', ['collector', 'manager']),
+
   // The collectors' worklist
   get('/tasks', ['collector', 'manager', 'auditor']),
 
