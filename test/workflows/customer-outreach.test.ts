@@ -8,8 +8,8 @@ import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import { collectionsPolicySchema, type CollectionsPolicy } from '../../src/domain/policy/schema';
 import { addDays, isoDateOf } from '../../src/domain/calendar';
-import { communicationTimelineQuery, customerOutreachWorkflowId } from '../../workflows/customer-outreach/definitions';
-import { cancelInvoiceSignal, recordPaymentUpdate, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
+import { communicationTimelineQuery, customerOutreachWorkflowId, setDoNotDunSignal, type DoNotDun } from '../../workflows/customer-outreach/definitions';
+import { cancelInvoiceSignal, invoiceStateQuery, recordPaymentUpdate, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
 import { DAY, settled, startCollectionTestBed, type CollectionTestBed } from '../support/collection-test-bed';
 import { EVERY_DAY_POLICY } from '../support/invoice-fixtures';
 
@@ -164,4 +164,42 @@ test('a customer who asked not to be emailed gets a call task instead of an emai
   expect(tasks).toEqual([expect.objectContaining({ kind: 'call' })]);
   expect(tasks[0].title).toContain('another way');
   await endAll(input);
+});
+
+/** Sets or lifts the customer's flag as the API does: signal-with-start, so it applies before any request. */
+async function doNotDun(input: InvoiceCollectionInput, flag: DoNotDun): Promise<void> {
+  const { customer } = input;
+  await bed.env.client.workflow.signalWithStart('customerOutreach', {
+    workflowId: customerOutreachWorkflowId(customer.customerId),
+    taskQueue: 'customer-outreach-test',
+    args: [{ customer: { customerId: customer.customerId, name: customer.name, email: customer.email }, contact: input.policy.contact }],
+    signal: setDoNotDunSignal,
+    signalArgs: [flag],
+  });
+}
+
+test('"do not dun" holds every invoice of the customer; lifted, each resumes with the notice that applies now, once', async () => {
+  const customer = { customerId: 'C-DND' };
+  const first = await bed.start({ dueInDays: 5, customer });
+  await doNotDun(first, { on: true, reason: 'disputed contract', by: 'head of AR' });
+  await bed.env.sleep(13 * DAY); // day 8: the upcoming, 1-day and 7-day reminders come due while the flag is on
+  const second = await bed.start({ dueInDays: -4, customer }); // its 1-day reminder is due at start
+  await settled(bed.handleOf(second));
+  expect([...keysOf(first), ...keysOf(second)]).toEqual([]);
+  const state = await bed.handleOf(first).query(invoiceStateQuery);
+  expect(state.paused).toBe('customer hold: do not dun (disputed contract, set by head of AR)');
+  expect(await eventTypes(first)).toEqual(expect.arrayContaining(['step_skipped']));
+  await doNotDun(first, { on: false, reason: 'contract settled', by: 'head of AR' });
+  await settled(bed.handleOf(first));
+  await settled(bed.handleOf(second));
+  // Both invoices catch up at once: the most severe notice each missed, in one message.
+  const [resumed] = await outreachTimeline('C-DND');
+  expect(resumed.requestIds).toEqual(expect.arrayContaining([
+    expect.stringMatching(new RegExp(`^invoice-${first.invoice.invoiceId}/resumed/reminder-7-days/`)),
+    expect.stringMatching(new RegExp(`^invoice-${second.invoice.invoiceId}/resumed/reminder-1-day/`)),
+  ]));
+  expect(resumed.requestIds).toHaveLength(2);
+  expect(bed.resend.delivered().filter((email) => email.idempotencyKey === `${customerOutreachWorkflowId('C-DND')}/message-1`)).toHaveLength(1);
+  expect((await bed.handleOf(first).query(invoiceStateQuery)).paused).toBeNull();
+  await endAll(first, second);
 });

@@ -63,8 +63,24 @@ export interface CommunicationEntry {
   outcome: string;
 }
 
+/** The customer-level "do not dun" flag: while it is on, no invoice of the customer contacts them. */
+export interface DoNotDun {
+  on: boolean;
+  reason: string;
+  by: string;
+}
+
+/** Told to every requester while the flag is on (the reason) and when it is lifted (null). */
+export interface CustomerHold {
+  hold: string | null;
+}
+
 /** What the outreach workflow carries across continue-as-new. */
 export interface OutreachState {
+  /** Why the customer is not to be dunned, while the flag is on. */
+  doNotDun?: { reason: string; by: string; since: string } | null;
+  /** Requesters told of the flag, to be told when it is lifted. */
+  heldRequesters?: string[];
   pending: ContactRequest[];
   /** Requests already taken (pending, sent or withdrawn), newest last: a repeated signal is ignored. */
   recentRequestIds: string[];
@@ -79,4 +95,8 @@ export const requestContactSignal = defineSignal<[ContactRequest]>('requestConta
 export const withdrawContactSignal = defineSignal<[ContactWithdrawal]>('withdrawContact');
 /** Sent back to the requester; invoice and plan workflows register a handler for it. */
 export const contactOutcomeSignal = defineSignal<[ContactOutcome]>('contactOutcome');
+/** Sets or lifts the customer's "do not dun" flag (signal-with-start from the API, so it applies before any request). */
+export const setDoNotDunSignal = defineSignal<[DoNotDun]>('setDoNotDun');
+/** Sent to invoice workflows: contact is held for the whole customer, or no longer. */
+export const customerHoldSignal = defineSignal<[CustomerHold]>('customerHold');
 export const communicationTimelineQuery = defineQuery<CommunicationEntry[]>('communicationTimeline');

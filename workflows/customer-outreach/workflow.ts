@@ -12,14 +12,14 @@
  */
 import {
   ActivityCancellationType, allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler,
-  workflowInfo,
+  workflowInfo, type SignalDefinition,
 } from '@temporalio/workflow';
 import type { CollectionsActivities } from '../../activities';
 import { DAY_MS } from '../../src/domain/calendar';
 import { attemptUntilStopped } from '../invoice-collection/customer-contact';
 import {
-  communicationTimelineQuery, contactOutcomeSignal, requestContactSignal, withdrawContactSignal,
-  type ContactOutcome, type ContactRequest, type OutreachInput, type OutreachState,
+  communicationTimelineQuery, contactOutcomeSignal, customerHoldSignal, requestContactSignal, setDoNotDunSignal, withdrawContactSignal,
+  type ContactOutcome, type ContactRequest, type DoNotDun, type OutreachInput, type OutreachState,
 } from './definitions';
 
 const activities = proxyActivities<CollectionsActivities>({
@@ -57,11 +57,12 @@ class CustomerOutreach {
   }
 
   registerHandlers(): void {
-    setHandler(requestContactSignal, (request) => {
+    setHandler(requestContactSignal, async (request) => {
       if (this.s.recentRequestIds.includes(request.requestId)) return;
       this.s.recentRequestIds.push(request.requestId);
       if (this.s.recentRequestIds.length > REMEMBERED_REQUESTS) this.s.recentRequestIds.shift();
-      this.s.pending.push(request);
+      if (this.s.doNotDun) await this.holdBack(request);
+      else this.s.pending.push(request);
     });
     setHandler(withdrawContactSignal, async ({ requestId, reason }) => {
       if (this.inFlight.has(requestId)) {
@@ -73,7 +74,37 @@ class CustomerOutreach {
       this.s.pending = this.s.pending.filter((r) => r !== request);
       await tell(request, { requestId, delivery: 'suppressed', reason, withdrawn: true });
     });
+    setHandler(setDoNotDunSignal, (flag) => this.setDoNotDun(flag));
     setHandler(communicationTimelineQuery, () => this.s.timeline);
+  }
+
+  /**
+   * While the flag is on, every request is answered at once: its requester learns that contact is
+   * held for the whole customer (so it skips what comes due and catches up once when it is lifted)
+   * and the request is withdrawn. Lifting it tells every requester held back.
+   */
+  private async setDoNotDun(flag: DoNotDun): Promise<void> {
+    if (flag.on) {
+      this.s.doNotDun = { reason: flag.reason, by: flag.by, since: new Date().toISOString() };
+      const waiting = this.s.pending;
+      this.s.pending = [];
+      for (const request of waiting) await this.holdBack(request);
+      return;
+    }
+    if (!this.s.doNotDun) return;
+    this.s.doNotDun = null;
+    const held = this.s.heldRequesters ?? [];
+    this.s.heldRequesters = [];
+    for (const requester of held) await signalRequester(requester, customerHoldSignal, { hold: null });
+  }
+
+  private async holdBack(request: ContactRequest): Promise<void> {
+    const flag = this.s.doNotDun;
+    if (!flag) return;
+    const hold = `do not dun (${flag.reason}, set by ${flag.by})`;
+    if (!(this.s.heldRequesters ??= []).includes(request.requester)) this.s.heldRequesters.push(request.requester);
+    await signalRequester(request.requester, customerHoldSignal, { hold });
+    await tell(request, { requestId: request.requestId, delivery: 'suppressed', reason: `contact is held (${hold})`, withdrawn: true });
   }
 
   async run(): Promise<void> {
@@ -172,8 +203,12 @@ class CustomerOutreach {
 
 /** Tells a requester how its request went; one that has finished meanwhile no longer needs to know. */
 async function tell(request: ContactRequest, outcome: ContactOutcome): Promise<void> {
+  await signalRequester(request.requester, contactOutcomeSignal, outcome);
+}
+
+async function signalRequester<A>(requester: string, signal: SignalDefinition<[A]>, arg: A): Promise<void> {
   try {
-    await getExternalWorkflowHandle(request.requester).signal(contactOutcomeSignal, outcome);
+    await getExternalWorkflowHandle(requester).signal(signal, arg);
   } catch (error) {
     // The only way this signal fails: the requester is no longer running (ExternalWorkflowExecutionNotFound).
     if (!(error instanceof ApplicationFailure)) throw error;

@@ -225,6 +225,8 @@ export interface CarriedState {
   endedPlanIds?: string[];
   /** Whether customer contact goes through the customer's outreach workflow (invoices started since it existed). */
   viaOutreach?: boolean;
+  /** Why contact is held for the whole customer (their "do not dun" flag), while it is. */
+  customerHold?: string | null;
   /** The outreach request the main loop waits on, and its outcome once told. */
   awaitingContact?: string | null;
   contactOutcome?: ContactOutcome | null;

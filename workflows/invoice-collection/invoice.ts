@@ -161,7 +161,8 @@ export class Invoice {
   /** Why customer contact is held now (steps that pass are skipped, the clock keeps running), if it is. */
   contactHold(): string | null {
     const hold = this.s.holds[0];
-    return hold ? `${hold.kind} hold: ${hold.reason}` : null;
+    if (hold) return `${hold.kind} hold: ${hold.reason}`;
+    return this.s.customerHold ? `customer hold: ${this.s.customerHold}` : null;
   }
 
   /**

@@ -14,7 +14,7 @@
 import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { DAY_MS } from '../../src/domain/calendar';
 import { nextWake, reviewDay, reviewDue, type Wake } from '../../src/domain/collection-timing';
-import { contactOutcomeSignal } from '../customer-outreach/definitions';
+import { contactOutcomeSignal, customerHoldSignal } from '../customer-outreach/definitions';
 import { Charges } from './charges';
 import {
   cancelInvoiceSignal, decideEscalationUpdate, decideSettlementUpdate, decideWriteOffUpdate, invoiceStateQuery, joinPlanUpdate, leavePlanUpdate, movePolicyUpdate, openDisputeUpdate,
@@ -80,6 +80,10 @@ class InvoiceCollection {
     const { invoice, notices, payments, writeOff, disputes, promises, holds, escalations, charges, settlements, plans, dunning } = this;
     setHandler(invoiceStateQuery, () => invoice.state());
     setHandler(contactOutcomeSignal, (outcome) => notices.receiveOutcome(outcome));
+    setHandler(customerHoldSignal, ({ hold }) => {
+      invoice.s.customerHold = hold;
+      invoice.wake();
+    });
     setHandler(cancelInvoiceSignal, ({ reason }) => {
       if (invoice.closed) return;
       invoice.s.status = 'cancelled';
