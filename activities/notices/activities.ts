@@ -179,7 +179,9 @@ export function createNoticeActivities(deps: NoticeDependencies) {
         const key = notice.event.idempotencyKey;
         if (outcomes.has(key)) continue;
         const invoice = rows.rows.find((r) => r.invoice_id === notice.event.invoiceId);
-        const stale = invoice ? staleContactReason(invoice, notice.event.snapshot.seq, notice.letter ? 'letter' : 'dunning') : null;
+        // Only a dunning notice waits out a pause (a promise, an offer, a plan); letters and a plan's own messages do not.
+        const purpose = message.purpose === 'dunning' && !notice.letter ? 'dunning' : 'letter';
+        const stale = invoice ? staleContactReason(invoice, notice.event.snapshot.seq, purpose) : null;
         if (stale) outcomes.set(key, await suppress(client, notice, stale, 'suppressed'));
         else live.push(notice);
       }

@@ -203,3 +203,36 @@ test('"do not dun" holds every invoice of the customer; lifted, each resumes wit
   expect((await bed.handleOf(first).query(invoiceStateQuery)).paused).toBeNull();
   await endAll(first, second);
 });
+
+describe('a step conditioned on the customer as a whole', () => {
+  const policy = collectionsPolicySchema.parse({
+    ...EVERY_DAY_POLICY,
+    dunningSteps: [
+      ...EVERY_DAY_POLICY.dunningSteps,
+      { id: 'account-call', offsetDays: 10, action: 'call_task', whenAccount: { overdueInvoicesAtLeast: 2, overdueBalanceAtLeastMinor: 150_000 } },
+    ],
+  });
+  const callTasks = async (input: InvoiceCollectionInput) =>
+    bed.rows<{ title: string }>("SELECT title FROM tasks WHERE invoice_id = $1 AND kind = 'call'", [input.invoice.invoiceId]);
+
+  test('runs when the customer owes enough over enough overdue invoices', async () => {
+    const customer = { customerId: 'C-ACCOUNT-BIG' };
+    const first = await bed.start({ dueInDays: -9, customer, policy });
+    const second = await bed.start({ dueInDays: -30, customer, policy, amountMinor: 50_000 });
+    await bed.env.sleep(2 * DAY); // the first reaches day 10
+    await settled(bed.handleOf(first));
+    expect(await callTasks(first)).toHaveLength(1);
+    await endAll(first, second);
+  });
+
+  test('is skipped, and says why, when the customer owes too little over a single overdue invoice', async () => {
+    const input = await bed.start({ dueInDays: -9, customer: { customerId: 'C-ACCOUNT-SMALL' }, policy });
+    await bed.env.sleep(2 * DAY);
+    await settled(bed.handleOf(input));
+    expect(await callTasks(input)).toHaveLength(0);
+    const [skipped] = await bed.rows<{ summary: string }>(
+      "SELECT summary FROM collection_events WHERE invoice_id = $1 AND type = 'step_skipped'", [input.invoice.invoiceId]);
+    expect(skipped.summary).toContain("the customer's overdue balance of $1,250.00 is below $1,500.00");
+    await endAll(input);
+  });
+});

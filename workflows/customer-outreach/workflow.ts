@@ -115,37 +115,38 @@ class CustomerOutreach {
     }
   }
 
-  /** Waits for the window of the next message and sends it: the oldest letter alone, or every dunning request of one currency merged. */
+  /** Waits for the window of the next message and sends it: the oldest request that goes alone, or every dunning request of one currency merged. */
   private async sendNext(): Promise<void> {
-    const letter = this.s.pending.find((r) => r.purpose === 'letter');
+    const alone = this.s.pending.find(goesAlone);
     const { contact } = this.input;
     const mergeMs = (contact.mergeWindowSeconds ?? 0) * 1_000;
     const gapMs = contact.minGapDays * DAY_MS;
-    const notBefore = letter ? Date.now() : Math.max(Date.now() + mergeMs, (this.s.lastContactAt ?? Number.NEGATIVE_INFINITY) + gapMs);
+    // A letter goes inside business hours without waiting out the gap; the rest keep it, and dunning waits a moment to merge.
+    const afterGap = (this.s.lastContactAt ?? Number.NEGATIVE_INFINITY) + gapMs;
+    const notBefore = alone?.notice.letter ? Date.now() : Math.max(Date.now() + (alone ? 0 : mergeMs), afterGap);
     const opensAt = await activities.contactWindowOpens.executeWithOptions({ summary: `contact window from ${new Date(notBefore).toISOString()}` }, [{
       customerId: this.input.customer.customerId,
       rules: { businessHours: contact.businessHours, quietWeekdays: contact.quietWeekdays, holidays: contact.holidays, timeZone: contact.timeZone },
       notBefore,
     }]);
     if (opensAt > Date.now()) {
-      // A letter arriving while merged reminders wait out the gap does not wait with them; a withdrawal may empty the queue.
-      const waitingForLetter = letter !== undefined;
-      const woken = await condition(() => this.s.pending.length === 0 || (!waitingForLetter && this.s.pending.some((r) => r.purpose === 'letter')),
+      // A request that goes alone, arriving while merged reminders wait out the gap, does not wait with them; a withdrawal may empty the queue.
+      const woken = await condition(() => this.s.pending.length === 0 || (!alone && this.s.pending.some(goesAlone)),
         opensAt - Date.now(), { summary: `until ${new Date(opensAt).toISOString()}: next message to the customer` });
       if (woken) return;
     }
-    if (letter && !this.s.pending.includes(letter)) return; // withdrawn while it waited: decide again
-    const batch = letter ? [letter] : this.mergeable();
+    if (alone && !this.s.pending.includes(alone)) return; // withdrawn while it waited: decide again
+    const batch = alone ? [alone] : this.mergeable();
     if (batch.length > 0) await this.send(batch);
   }
 
-  /** Every dunning or plan request in the currency of the oldest one, the most severe first. */
+  /** Every dunning request in the currency of the oldest one, the most severe first. */
   private mergeable(): ContactRequest[] {
-    const first = this.s.pending.find((r) => r.purpose !== 'letter');
+    const first = this.s.pending.find((r) => !goesAlone(r));
     if (!first) return [];
     const currency = first.notice.invoice.balance.currency;
     return this.s.pending
-      .filter((r) => r.purpose !== 'letter' && r.notice.invoice.balance.currency === currency)
+      .filter((r) => !goesAlone(r) && r.notice.invoice.balance.currency === currency)
       .sort((a, b) => b.severity - a.severity);
   }
 
@@ -199,6 +200,14 @@ class CustomerOutreach {
     this.s.continuedAsNew += 1;
     await continueAsNew<typeof customerOutreach>({ ...this.input, carried: this.s });
   }
+}
+
+/**
+ * Letters (a settlement's terms, a hand-off, a plan's agreement) and a plan's reminders go alone, each
+ * in its own words; only dunning notices merge.
+ */
+function goesAlone(request: ContactRequest): boolean {
+  return request.purpose !== 'dunning' || request.notice.letter !== undefined;
 }
 
 /** Tells a requester how its request went; one that has finished meanwhile no longer needs to know. */

@@ -8,10 +8,11 @@ import { nextContactInstant } from '../../src/domain/contact-days';
 import { catchUp } from '../../src/domain/contact-resumption';
 import { describeStep, lateStart } from '../../src/domain/dunning-schedule';
 import type { Wake } from '../../src/domain/collection-timing';
-import type { DunningStep } from '../../src/domain/policy/schema';
+import { accountConditionUnmet } from '../../src/domain/account-standing';
+import type { AccountCondition, DunningStep } from '../../src/domain/policy/schema';
 import type { Charges } from './charges';
 import type { CarriedState, InvoiceState, PolicyMove } from './definitions';
-import type { Effects } from './effects';
+import { activities, type Effects } from './effects';
 import type { Escalations } from './escalations';
 import type { Invoice } from './invoice';
 import type { Notices } from './notices';
@@ -96,6 +97,7 @@ export class Dunning {
   private async perform(step: DunningStep): Promise<void> {
     const { invoice } = this;
     if (invoice.daysPastDue() > 0 && this.s.status === 'scheduled') this.s.status = 'in_collection';
+    if (step.whenAccount && (await this.accountConditionUnmet(step, step.whenAccount))) return;
     const hold = invoice.contactHold();
     if (hold && reachesCustomer(step)) {
       this.s.skippedSteps.push(step.id);
@@ -121,6 +123,19 @@ export class Dunning {
         break;
     }
     invoice.updateSearchAttributes();
+  }
+
+  /** A step conditioned on the customer's whole account: skipped (and recorded) when the condition does not hold now. */
+  private async accountConditionUnmet(step: DunningStep, condition: AccountCondition): Promise<boolean> {
+    const { customerId } = this.invoice.input.customer;
+    const standing = await activities.customerStanding.executeWithOptions({ summary: `account standing for step ${step.id}` },
+      [{ customerId, currency: this.s.balance.currency }]);
+    const unmet = accountConditionUnmet(condition, standing);
+    if (!unmet) return false;
+    this.s.skippedSteps.push(step.id);
+    await this.effects.record(`step/${step.id}`, 'step_skipped', `${describeStep(step)} skipped: ${unmet}`, { stepId: step.id, condition, standing });
+    this.invoice.updateSearchAttributes();
+    return true;
   }
 
   /** When a step runs: its day, moved off quiet weekdays and holidays when it reaches the customer. */

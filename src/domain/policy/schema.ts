@@ -32,11 +32,26 @@ const appliesToSchema = z.object({
   riskTiers: z.array(riskTierSchema).min(1).optional(),
 }).strict();
 
+/**
+ * Conditions on the customer's account as a whole, as Kill Bill's overdue conditions: the step runs
+ * only when every one given holds at its moment (otherwise it is recorded as skipped).
+ */
+export const accountConditionSchema = z.object({
+  /** The customer's overdue balance in the invoice's currency (this invoice included), in minor units, at least this. */
+  overdueBalanceAtLeastMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  /** At least this many overdue invoices of the customer (this one included). */
+  overdueInvoicesAtLeast: z.number().int().min(1).max(10_000).optional(),
+}).strict().refine((c) => c.overdueBalanceAtLeastMinor !== undefined || c.overdueInvoicesAtLeast !== undefined, {
+  message: 'name overdueBalanceAtLeastMinor, overdueInvoicesAtLeast or both',
+});
+export type AccountCondition = z.infer<typeof accountConditionSchema>;
+
 const stepBase = {
   id: identifier,
   /** Days relative to the due date: −3 is three days before, 30 is thirty days after. */
   offsetDays: z.number().int().min(-90).max(3650),
   appliesTo: appliesToSchema.optional(),
+  whenAccount: accountConditionSchema.optional(),
 };
 
 const emailStepSchema = z.object({
