@@ -12,9 +12,11 @@
  *   auditor    reads only
  *   admin      everything
  *
- * Reads are open to every role except the collectors' worklist (`GET /tasks`): its tasks carry
- * customers' contacts and collectors' notes, which backend systems have no need for. Validating and
- * linting a policy store nothing and are open to every role, like reads.
+ * Reads are open to every role except those that hold personal data only some roles need: the
+ * collectors' worklist (`GET /tasks`: customers' contacts and collectors' notes, which backend systems
+ * have no need for), the terms recommended from a customer's payment history, and the payment-provider
+ * events kept for review (`GET /webhook-events`: payment payloads, for managers and auditors).
+ * Validating and linting a policy store nothing and are open to every role, like reads.
  *
  * Open without a key: `GET /health` (liveness, for load balancers) and everything under
  * `/webhooks/`: payment providers and ERPs authenticate those requests by their signature instead.
@@ -73,6 +75,10 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
 
   // The collectors' worklist
   get('/tasks', ['collector', 'manager', 'auditor']),
+
+  // Payment-provider events kept for review (unmatched or refused): their payloads carry customers'
+  // payment details, for the managers who resolve them and the auditors who check them.
+  get('/webhook-events', ['manager', 'auditor']),
 
   // Policies
   post('/policies/validate', EVERY_ROLE),
