@@ -21,6 +21,8 @@ const environmentSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
 
   PORT: port.default(3000),
+  // Loopback unless opened explicitly: the API is not reachable from other machines by accident.
+  HOST: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'must be a host name or IP address to listen on, such as 0.0.0.0').default('127.0.0.1'),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -55,6 +57,8 @@ export interface Config {
     devServerUiPort: number;
   };
   httpPort: number;
+  /** The address the HTTP API listens on: 127.0.0.1 unless HOST opens it (0.0.0.0, ::, an interface's address). */
+  httpHost: string;
   /** How often the worker starts workflows for invoices saved without one, and how old such a row must be. */
   reconcile: { intervalMs: number; graceMs: number };
   logLevel: string;
@@ -93,6 +97,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       devServerUiPort: env.TEMPORAL_UI_PORT,
     },
     httpPort: env.PORT,
+    httpHost: env.HOST,
     reconcile: { intervalMs: env.RECONCILE_INTERVAL_SECONDS * 1000, graceMs: env.RECONCILE_GRACE_SECONDS * 1000 },
     logLevel: env.LOG_LEVEL,
     mail: {

@@ -54,17 +54,24 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-/** Serves the HTTP API. */
+/** How a client on this machine reaches an API listening on `host`. */
+function localUrl(host: string, port: number): string {
+  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
+  if (host === '::') return `http://localhost:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Serves the HTTP API on HOST (127.0.0.1 unless opened) and PORT. */
 export async function startApiRole(config: Config, log: Logger, database: OpenDatabase, temporal: OpenTemporal, port = config.httpPort): Promise<RunningApi> {
   const app = createApp({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue, log });
   const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(port, () => resolve(listening));
-    listening.once('error', reject);
+    // express calls back with the error when listening fails (a port in use, a HOST not on this machine).
+    const listening = app.listen(port, config.httpHost, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
-    url: `http://localhost:${actualPort}`,
+    url: localUrl(config.httpHost, actualPort),
     stop: () => new Promise((resolve) => {
       server.close(() => resolve());
       // Idle keep-alive connections would hold the close open for seconds.

@@ -21,6 +21,9 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+/** The database the engine uses on its embedded Postgres. */
+export const EMBEDDED_DATABASE = 'collections';
+
 /** DATABASE_URL when set; otherwise an embedded Postgres whose files live under DATA_DIR. Migrated either way. */
 export async function openDatabase(config: Config, log: Logger, options: { allowEmbedded: boolean }): Promise<OpenDatabase> {
   let url = config.databaseUrl;
@@ -30,8 +33,8 @@ export async function openDatabase(config: Config, log: Logger, options: { allow
     const dataDir = path.resolve(config.dataDir, 'postgres');
     log.info({ dataDir, port: config.embeddedPostgresPort }, 'starting embedded Postgres');
     const postgres = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort });
-    await postgres.ensureDatabase('collections');
-    url = postgres.urlFor('collections');
+    await postgres.ensureDatabase(EMBEDDED_DATABASE);
+    url = postgres.urlFor(EMBEDDED_DATABASE);
     stopEmbedded = () => postgres.stop();
   }
   const applied = await migrateUp(url);

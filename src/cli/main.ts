@@ -9,6 +9,7 @@
  *   policy checklist|diagram <file.json> [--segment smb]   the follow-up checklist (Markdown) or flowchart (Mermaid)
  *   policy pack <file.json> --out pack.xlsx [--markdown pack.md]   the strategy pack for AR teams
  *   template list | template preview <name> [--tone firm] [--format text|html|json]
+ *   keys create --holder NAME --role ROLE [--approver-role cfo] | keys list | keys revoke <id>   API keys
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config';
@@ -16,6 +17,8 @@ import { createLogger, type Logger } from '../logger';
 import { loadDemo } from './demo';
 import { checkPolicyFile, initPolicy, renderPolicyFile } from './policy-commands';
 import { runTemplateCommand } from './template-commands';
+import { runKeyCommand } from './key-commands';
+import { createFirstAdminKey } from '../api/access/api-keys';
 import { TemplateLibrary } from '../notices/template-library';
 import { exportStrategyPack } from '../reports/strategy-pack-file';
 import { startApiRole, startWorkerRole } from './engine';
@@ -102,7 +105,7 @@ async function start(demo: boolean): Promise<void> {
     stops.push(() => worker.stop());
     const api = await startApiRole(config, log, database, temporal);
     stops.push(() => api.stop());
-    printBanner(config, database, temporal, api.url);
+    printBanner(config, database, temporal, api.url, await createFirstAdminKey(database.db));
     if (demo) {
       const { ids, created } = await loadDemo({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue });
       const what = created.length === ids.length ? `registered ${ids.length} invoices`
@@ -113,7 +116,8 @@ async function start(demo: boolean): Promise<void> {
   });
 }
 
-function printBanner(config: Config, database: OpenDatabase, temporal: OpenTemporal, apiUrl: string): void {
+/** Where each part listens; and when no API key was active, the first admin key, shown this once. */
+function printBanner(config: Config, database: OpenDatabase, temporal: OpenTemporal, apiUrl: string, firstAdminKey?: string): void {
   const lines = [
     '',
     'Collections engine is running',
@@ -122,6 +126,11 @@ function printBanner(config: Config, database: OpenDatabase, temporal: OpenTempo
     temporal.devServer ? `  Temporal Web UI  ${temporal.devServer.uiUrl}/namespaces/${config.temporal.namespace}/workflows` : '',
     `  Postgres         ${database.where}`,
     `  Email            ${config.mail.resendApiKey ? 'Resend' : 'outbox table (set RESEND_API_KEY to send)'}`,
+    ...(firstAdminKey ? [
+      `  Admin API key    ${firstAdminKey}`,
+      '                   shown only now (no key was active); send it as "Authorization: Bearer <key>", create keys',
+      '                   for people and systems with "npm run collections -- keys create", then revoke this one',
+    ] : []),
     '  Stop with Ctrl-C',
   ].filter((line) => line !== '');
   process.stdout.write(`${lines.join('\n')}\n\n`);
@@ -181,6 +190,10 @@ async function main(): Promise<void> {
     process.exitCode = renderPolicyFile(argv[1], argv.slice(2));
     return;
   }
+  if (argv[0] === 'keys') {
+    process.exitCode = await runKeyCommand(argv.slice(1));
+    return;
+  }
   if (argv[0] === 'template') {
     process.exitCode = runTemplateCommand(argv.slice(1));
     return;
@@ -199,7 +212,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init, policy validate|lint|checklist|diagram|pack <file> or template list|preview`);
+      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init, policy validate|lint|checklist|diagram|pack <file>, template list|preview or keys create|list|revoke`);
   }
 }
 

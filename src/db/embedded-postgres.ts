@@ -18,6 +18,11 @@ export interface RunningPostgres {
 const USER = 'collections';
 const PASSWORD = 'collections';
 
+/** Connection string for a database on the embedded server at `port` (a command run beside a running engine uses it). */
+export function embeddedPostgresUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 /** Starts (initialising on first use) a Postgres server whose files live in `dataDir`. */
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number; persistent?: boolean }): Promise<RunningPostgres> {
   mkdirSync(path.dirname(options.dataDir), { recursive: true });
@@ -36,7 +41,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   });
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
-  const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const urlFor = (database: string) => embeddedPostgresUrl(options.port, database);
   return {
     adminUrl: urlFor('postgres'),
     urlFor,

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../support/free-port';
 
@@ -48,8 +48,12 @@ function alive(pid: number): boolean {
 }
 
 function portAnswers(port: number): Promise<boolean> {
+  return answersOn(port, '127.0.0.1');
+}
+
+function answersOn(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
+    const socket = createConnection({ port, host });
     socket.once('connect', () => { socket.destroy(); resolve(true); });
     socket.once('error', () => resolve(false));
   });
@@ -130,8 +134,16 @@ async function expectStopsEverything(engine: RunningEngine, stop: () => void): P
   expect(engine.output().match(/.*(error while shutting down|taking too long).*/g)).toBeNull();
 }
 
-test('SIGTERM to `npm start` stops the engine, its Postgres and its Temporal dev server and frees their ports', async () => {
+test('`npm start` on a fresh install prints a first admin key and serves on loopback only; SIGTERM stops the engine, its Postgres and its Temporal dev server and frees their ports', async () => {
   const engine = await startEngine('npm', ['start']);
+  expect(await until(async () => /Admin API key +ce_/.test(engine.output()), 10_000)).toBe(true);
+  const key = /Admin API key +(ce_[0-9a-f]{16}_[A-Za-z0-9_-]{43})/.exec(engine.output())?.[1];
+  const api = `http://127.0.0.1:${engine.ports.PORT}/v1`;
+  expect((await fetch(`${api}/tasks`)).status).toBe(401);
+  expect((await fetch(`${api}/tasks`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+  // HOST is not set: another address of this machine does not reach the API.
+  const external = Object.values(networkInterfaces()).flat().find((address) => address?.family === 'IPv4' && !address.internal)?.address;
+  if (external) expect(await answersOn(engine.ports.PORT, external)).toBe(false);
   await expectStopsEverything(engine, () => engine.child.kill('SIGTERM'));
 }, 240_000);
 

@@ -11,3 +11,10 @@ test('a value that is not a positive whole number of seconds is refused with the
   expect(() => loadConfig({ RECONCILE_GRACE_SECONDS: '0' })).toThrow(/RECONCILE_GRACE_SECONDS/);
   expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
 });
+
+test('the API listens on loopback unless HOST opens it', () => {
+  expect(loadConfig({}).httpHost).toBe('127.0.0.1');
+  expect(loadConfig({ HOST: '0.0.0.0' }).httpHost).toBe('0.0.0.0');
+  expect(loadConfig({ HOST: '::' }).httpHost).toBe('::');
+  expect(() => loadConfig({ HOST: 'any where' })).toThrow(/HOST/);
+});
