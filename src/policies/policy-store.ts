@@ -8,10 +8,10 @@ import { collectionsPolicySchema, type CollectionsPolicy } from '../domain/polic
 export class PolicyNotFoundError extends Error {}
 
 /** Stores the default policy as version 1 when no policy exists yet. */
-export async function ensureDefaultPolicy(db: Pool): Promise<void> {
+export async function ensureDefaultPolicy(db: Pool, policy: CollectionsPolicy = DEFAULT_POLICY): Promise<void> {
   await db.query(
     'INSERT INTO policies (policy_id, version, document) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-    [DEFAULT_POLICY.policyId, DEFAULT_POLICY.version, JSON.stringify(DEFAULT_POLICY)],
+    [policy.policyId, policy.version, JSON.stringify(policy)],
   );
 }
 

@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { addDays, isoDateOf } from '../../src/domain/calendar';
 import { ensureDefaultPolicy } from '../../src/policies/policy-store';
+import { EVERY_DAY_POLICY } from '../support/invoice-fixtures';
 import { testWorker } from '../support/collections-worker';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { startResendStandIn, type ResendStandIn } from '../support/resend-stand-in';
@@ -23,7 +24,8 @@ let api: TestApi;
 
 beforeAll(async () => {
   [env, db, resend] = await Promise.all([devServerEnvironment(), freshDatabase(), startResendStandIn()]);
-  await ensureDefaultPolicy(db.pool);
+  // Contact any day and hour: these tests are about the API, whatever the wall clock says (contact windows are tested on the time-skipping server).
+  await ensureDefaultPolicy(db.pool, EVERY_DAY_POLICY);
   worker = await testWorker(env.nativeConnection, TASK_QUEUE, db.pool, resend.baseUrl);
   running = worker.run();
   api = await startTestApi({ db: db.pool, client: env.client, taskQueue: TASK_QUEUE });

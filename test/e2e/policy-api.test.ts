@@ -9,6 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { addDays, isoDateOf } from '../../src/domain/calendar';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
+import { EVERY_DAY_POLICY } from '../support/invoice-fixtures';
 import { EMAIL_TEMPLATES_DIR, TemplateLibrary } from '../../src/notices/template-library';
 import { ensureDefaultPolicy } from '../../src/policies/policy-store';
 import { testWorker } from '../support/collections-worker';
@@ -52,9 +53,9 @@ async function call(method: string, route: string, body?: unknown) {
   return { status: response.status, body: (await response.json()) as any };
 }
 
-/** The default policy under another id, without a version (the server assigns it). */
+/** The default policy (contact any day and hour, so the wall clock does not matter) under another id, without a version (the server assigns it). */
 function policyDocument(policyId: string, edit: (doc: any) => void = () => undefined): Record<string, unknown> {
-  const { version: _version, ...doc } = structuredClone(DEFAULT_POLICY);
+  const { version: _version, ...doc } = structuredClone(EVERY_DAY_POLICY);
   const document: any = { ...doc, policyId, name: `Policy ${policyId}` };
   edit(document);
   return document;

@@ -4,6 +4,7 @@
  */
 import { addDays, isoDateOf } from '../../src/domain/calendar';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
+import { EVERY_DAY_POLICY } from '../support/invoice-fixtures';
 import { eventually, startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 let stack: E2eStack;
@@ -21,7 +22,7 @@ afterAll(async () => {
 
 /** The default policy as `moves`, with the 7-day reminder on `reminderDay`. */
 function document(reminderDay: number) {
-  const { version: _version, ...doc } = structuredClone(DEFAULT_POLICY);
+  const { version: _version, ...doc } = structuredClone(EVERY_DAY_POLICY);
   return {
     ...doc,
     policyId: 'moves',

@@ -27,7 +27,7 @@ let stack: E2eStack;
 beforeAll(async () => {
   stack = await startE2eStack(TASK_QUEUE);
   // Contact on every day, so the first notice goes out today whatever the weekday.
-  await saveNextVersion(stack.db.pool, { ...DEFAULT_POLICY, policyId: POLICY_ID, contact: { ...DEFAULT_POLICY.contact, quietWeekdays: [] } });
+  await saveNextVersion(stack.db.pool, { ...DEFAULT_POLICY, policyId: POLICY_ID, contact: { ...DEFAULT_POLICY.contact, quietWeekdays: [], businessHours: { startHour: 0, endHour: 24 }, mergeWindowSeconds: 0 } });
 });
 
 afterAll(async () => {

@@ -4,6 +4,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureDefaultPolicy } from '../../src/policies/policy-store';
+import { EVERY_DAY_POLICY } from './invoice-fixtures';
 import { startTestApi, type TestApi } from './api-server';
 import { testWorker } from './collections-worker';
 import { freshDatabase, type TestDatabase } from './database';
@@ -30,7 +31,8 @@ export interface E2eStack {
 
 export async function startE2eStack(taskQueue: string): Promise<E2eStack> {
   const [env, db, resend] = await Promise.all([devServerEnvironment(), freshDatabase(), startResendStandIn()]);
-  await ensureDefaultPolicy(db.pool);
+  // Contact any day and hour: these tests are about the API, whatever the wall clock says (contact windows are tested on the time-skipping server).
+  await ensureDefaultPolicy(db.pool, EVERY_DAY_POLICY);
   const worker = await testWorker(env.nativeConnection, taskQueue, db.pool, resend.baseUrl);
   const running = worker.run();
   const api = await startTestApi({ db: db.pool, client: env.client, taskQueue });
