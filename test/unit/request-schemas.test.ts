@@ -98,3 +98,14 @@ test('an unpaired surrogate, which Postgres cannot store in a jsonb document, is
   expect(refusals(placeHoldSchema, { holdId: 'H-1', kind: 'legal', reason: 'x\udc00y' })).toEqual(['reason: must be well-formed Unicode (no unpaired surrogate)']);
   expect(refusals(registerInvoiceSchema, invoice((body) => { body.customer.name = 'ACME 😀'; }))).toEqual([]);
 });
+
+describe("the customer's whereabouts", () => {
+  test('a time zone and a country drive contact windows; unknown ones are refused naming the field', () => {
+    expect(refusals(registerInvoiceSchema, invoice((body) => { body.customer.timeZone = 'America/Los_Angeles'; body.customer.country = 'US'; }))).toEqual([]);
+    expect(refusals(registerInvoiceSchema, invoice((body) => { body.customer.timeZone = 'Mars/Olympus'; })))
+      .toEqual(['customer.timeZone: must be an IANA time zone such as America/Los_Angeles']);
+    expect(refusals(registerInvoiceSchema, invoice((body) => { body.customer.country = 'XX'; })))
+      .toEqual(['customer.country: must be an ISO 3166 country code in upper case whose public holidays are known, such as US']);
+    expect(refusals(registerInvoiceSchema, invoice((body) => { body.customer.country = 'us'; }))).toHaveLength(1);
+  });
+});

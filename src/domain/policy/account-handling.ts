@@ -7,7 +7,8 @@ export type DisputeCategory = (typeof DISPUTE_CATEGORIES)[number];
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 const escalationTarget = z.enum(['sales', 'management', 'legal', 'agency']);
 
-function isTimeZone(value: string): boolean {
+/** Whether a string names an IANA time zone this runtime knows. */
+export function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
     return true;
