@@ -150,6 +150,8 @@ const policy = segmentOf((ctx) => ctx.policyIds, ['nope', 'Not_An_Id']);
 const version = segmentOf(() => ['1', '2', '3'], ['2147483648', '99999999999']);
 const child = (prefix: string) => segmentOf(() => [`${prefix}-1`, `${prefix}-2`], [`${prefix}-404`]);
 const template = segmentOf(() => ['final-notice', 'reminder-upcoming', 'call-30-days', 'settlement-offer'], ['nope']);
+const plan = segmentOf(() => ['FZ-PLAN-1', 'FZ-PLAN-2'], ['FZ-PLAN-404']);
+const fuzzInvoices = fc.array(fc.constantFrom('FZ-INV-1', 'FZ-INV-2', 'FZ-INV-3', 'NOPE'), { minLength: 0, maxLength: 4 });
 
 const I = ['/invoices/', invoice];
 const ROUTE_SPECS: RouteSpec[] = [
@@ -186,6 +188,23 @@ const ROUTE_SPECS: RouteSpec[] = [
   { method: 'POST', pattern: '/policies/:policyId/versions/:version/move-invoices', parts: ['/policies/', policy, '/versions/', version, '/move-invoices'],
     body: body({ reason: words, invoiceIds: fc.array(key('FZ-INV'), { minLength: 0, maxLength: 3 }) }) },
   { method: 'GET', pattern: '/tasks', parts: ['/tasks'], query: { status: fc.constantFrom('open', 'done', 'cancelled'), limit: fc.integer({ min: 1, max: 500 }) } },
+  { method: 'POST', pattern: '/plans', parts: ['/plans'], body: body({
+    planId: key('FZ-PLAN'), invoiceIds: fuzzInvoices, termDays: fc.constantFrom(30, 60, 90, 45, 6, 731), installmentCount: fc.integer({ min: 0, max: 40 }), firstInstallment: money,
+  }) },
+  { method: 'GET', pattern: '/plans/recommendation', parts: ['/plans/recommendation'],
+    query: { customerId: fc.constantFrom('FZ-C-1', 'FZ-C-2', 'nope', 'a b'), invoiceIds: fc.constantFrom('FZ-INV-1', 'FZ-INV-1,FZ-INV-2', 'a b,', '') } },
+  { method: 'GET', pattern: '/plans/:planId', parts: ['/plans/', plan] },
+  { method: 'POST', pattern: '/plans/:planId/approval', parts: ['/plans/', plan, '/approval'], body: body({ approved: bool, note: words }) },
+  { method: 'POST', pattern: '/plans/:planId/payments', parts: ['/plans/', plan, '/payments'],
+    body: body({ paymentId: key('FZ-PP'), amount: money, receivedAt: instant, method: fc.constantFrom('ach', 'card') }) },
+  { method: 'POST', pattern: '/plans/:planId/cancel', parts: ['/plans/', plan, '/cancel'], body: body({ reason: words }), weight: 1 },
+  // Unsigned (or not configured here): refused before anything is read into the engine.
+  { method: 'POST', pattern: '/webhooks/stripe', parts: ['/webhooks/stripe'], weight: 1,
+    body: body({ id: key('evt'), type: fc.constantFrom('payment_intent.succeeded', 'charge.refunded', 'nope'), data: fc.jsonValue({ maxDepth: 2 }) }) },
+  { method: 'POST', pattern: '/webhooks/generic', parts: ['/webhooks/generic'], weight: 1,
+    body: body({ type: fc.constantFrom('payment', 'reversal', 'dispute', 'nope'), invoiceId: key('FZ-INV'), amount: money }) },
+  { method: 'GET', pattern: '/webhook-events', parts: ['/webhook-events'],
+    query: { status: fc.constantFrom('unmatched', 'refused', 'failed', 'ignored', 'applied', 'nope'), limit: fc.integer({ min: 0, max: 600 }) } },
   { method: 'POST', pattern: '/policies/validate', parts: ['/policies/validate'], body: policyDocument, weight: 3 },
   { method: 'POST', pattern: '/policies/lint', parts: ['/policies/lint'], body: policyDocument, weight: 3 },
   { method: 'POST', pattern: '/policies', parts: ['/policies'], body: policyDocument, weight: 3 },

@@ -5,6 +5,7 @@
  * none, malformed or revoked ones) against the whole engine. FUZZ_REQUESTS sets how many (default
  * 1,500); FUZZ_SEED replays a run.
  */
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { API_ROLES, createApiKey, revokeApiKey } from '../../src/api/access/api-keys';
 import { apiRequest, FUZZED_ROUTES, prepareFuzzContext, send, type FuzzContext } from '../../scripts/api-fuzz-requests';
@@ -22,7 +23,11 @@ let context: FuzzContext;
 beforeAll(async () => {
   stack = await startE2eStack('fuzz-e2e');
   // A second API on the same engine whose address the test knows (the stack's own is private to it).
-  api = await startTestApi({ db: stack.db.pool, client: stack.env.client, taskQueue: 'fuzz-e2e' });
+  // Its webhooks are configured, so unsigned and badly signed events meet the signature check (unconfigured, they answer 503).
+  api = await startTestApi({
+    db: stack.db.pool, client: stack.env.client, taskQueue: 'fuzz-e2e',
+    webhooks: { stripeSecret: `whsec_${randomBytes(24).toString('hex')}`, genericSecret: randomBytes(32).toString('hex') },
+  });
   const roleKeys = await Promise.all(API_ROLES.map((role) => api.createKey(role, role === 'manager' ? { approverRole: 'cfo' } : {})));
   const revoked = await createApiKey(stack.db.pool, { holder: 'former employee', role: 'admin' });
   await revokeApiKey(stack.db.pool, revoked.record.keyId);
