@@ -151,6 +151,7 @@ const version = segmentOf(() => ['1', '2', '3'], ['2147483648', '99999999999']);
 const child = (prefix: string) => segmentOf(() => [`${prefix}-1`, `${prefix}-2`], [`${prefix}-404`]);
 const template = segmentOf(() => ['final-notice', 'reminder-upcoming', 'call-30-days', 'settlement-offer'], ['nope']);
 const plan = segmentOf(() => ['FZ-PLAN-1', 'FZ-PLAN-2'], ['FZ-PLAN-404']);
+const customerSegment = segmentOf(() => ['FZ-C-1', 'FZ-C-2'], ['FZ-C-404']);
 const fuzzInvoices = fc.array(fc.constantFrom('FZ-INV-1', 'FZ-INV-2', 'FZ-INV-3', 'NOPE'), { minLength: 0, maxLength: 4 });
 
 const I = ['/invoices/', invoice];
@@ -198,6 +199,8 @@ const ROUTE_SPECS: RouteSpec[] = [
   { method: 'POST', pattern: '/plans/:planId/payments', parts: ['/plans/', plan, '/payments'],
     body: body({ paymentId: key('FZ-PP'), amount: money, receivedAt: instant, method: fc.constantFrom('ach', 'card') }) },
   { method: 'POST', pattern: '/plans/:planId/cancel', parts: ['/plans/', plan, '/cancel'], body: body({ reason: words }), weight: 1 },
+  { method: 'POST', pattern: '/customers/:customerId/do-not-dun', parts: ['/customers/', customerSegment, '/do-not-dun'], body: body({ on: bool, reason: words }), weight: 1 },
+  { method: 'GET', pattern: '/customers/:customerId/communications', parts: ['/customers/', customerSegment, '/communications'] },
   // Unsigned (or not configured here): refused before anything is read into the engine.
   { method: 'POST', pattern: '/webhooks/stripe', parts: ['/webhooks/stripe'], weight: 1,
     body: body({ id: key('evt'), type: fc.constantFrom('payment_intent.succeeded', 'charge.refunded', 'nope'), data: fc.jsonValue({ maxDepth: 2 }) }) },

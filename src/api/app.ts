@@ -14,6 +14,7 @@ import { planRoutes } from './routes/plans';
 import { policyRoutes } from './routes/policies';
 import { templateRoutes } from './routes/templates';
 import { taskRoutes } from './routes/tasks';
+import { customerRoutes } from './routes/customers';
 import { webhookRoutes } from './routes/webhooks';
 
 export interface ApiDependencies {
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use('/v1', policyMoveRoutes(deps));
   app.use('/v1', taskRoutes(deps.db));
   app.use('/v1', planRoutes(deps));
+  app.use('/v1', customerRoutes(deps));
   const templates = deps.templates ?? new TemplateLibrary();
   app.use('/v1', policyRoutes(deps.db, templates));
   app.use('/v1', templateRoutes(templates));

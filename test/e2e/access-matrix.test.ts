@@ -45,6 +45,8 @@ const REQUESTS: Record<string, { path: string; body?: unknown }> = {
   'POST /plans/:planId/payments': { path: '/plans/PL-1/payments', body: { paymentId: 'PLP-1', amount: usd(1_000) } },
   'POST /plans/:planId/cancel': { path: '/plans/PL-1/cancel', body: { reason: 'customer asked' } },
   'GET /tasks': { path: '/tasks' },
+  'POST /customers/:customerId/do-not-dun': { path: '/customers/C-AX-1/do-not-dun', body: { on: false, reason: 'matrix walk' } },
+  'GET /customers/:customerId/communications': { path: '/customers/C-AX-1/communications' },
   'GET /webhook-events': { path: '/webhook-events' },
   'POST /policies/validate': { path: '/policies/validate', body: { policyId: 'matrix', name: 'Matrix' } },
   'POST /policies/lint': { path: '/policies/lint', body: { policyId: 'matrix', name: 'Matrix' } },

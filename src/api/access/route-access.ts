@@ -76,6 +76,10 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   // The collectors' worklist
   get('/tasks', ['collector', 'manager', 'auditor']),
 
+  // The customer as a whole: a manager sets or lifts "do not dun"; the communication timeline names invoices, not contacts
+  post('/customers/:customerId/do-not-dun', ['manager']),
+  get('/customers/:customerId/communications', ['collector', 'manager', 'auditor']),
+
   // Payment-provider events kept for review (unmatched or refused): their payloads carry customers'
   // payment details, for the managers who resolve them and the auditors who check them.
   get('/webhook-events', ['manager', 'auditor']),
