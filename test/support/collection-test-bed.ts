@@ -13,7 +13,7 @@ import { customerOutreachWorkflowId } from '../../workflows/customer-outreach/de
 import { invoiceWorkflowId, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
 import { testActivities, testWorker, type NoticeTimings } from './collections-worker';
 import { freshDatabase, type TestDatabase } from './database';
-import { invoiceInput, type InvoiceOptions } from './invoice-fixtures';
+import { EVERY_DAY_POLICY, invoiceInput, type InvoiceOptions } from './invoice-fixtures';
 import { startResendStandIn, type ResendStandIn } from './resend-stand-in';
 import { timeSkippingEnvironment } from './temporal';
 
@@ -79,7 +79,8 @@ export interface TestBedOptions {
 
 export async function startCollectionTestBed(taskQueue: string, options: TestBedOptions = {}): Promise<CollectionTestBed> {
   const [env, db, resend] = await Promise.all([timeSkippingEnvironment(), freshDatabase(), startResendStandIn()]);
-  await ensureDefaultPolicy(db.pool);
+  // Stored as the default too (a plan reads its policy from the store): contact any day and hour, whatever the clock says.
+  await ensureDefaultPolicy(db.pool, EVERY_DAY_POLICY);
   const worker: Worker = await testWorker(env.nativeConnection, taskQueue, db.pool, resend.baseUrl, options.timings, options.wrapActivities);
   const running = worker.run();
   return {

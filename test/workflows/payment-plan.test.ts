@@ -39,6 +39,15 @@ function remindersOf(planId: string): { key: string; at: string; owedMinor: numb
     .map((r) => ({ key: r.request.requestId.split('/')[1], at: r.request.notice.event.occurredAt, owedMinor: r.request.notice.invoice.balance.amountMinor }));
 }
 
+/** Whether the Resend stand-in has accepted a message under this key (the outreach sends it a moment after the request). */
+async function delivered(key: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    if (bed.resend.delivered().some((email) => email.idempotencyKey === key)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return false;
+}
+
 async function eventTypes(invoiceId: string): Promise<string[]> {
   return (await bed.rows<{ type: string }>('SELECT type FROM collection_events WHERE invoice_id = $1 ORDER BY occurred_at, event_id', [invoiceId])).map((e) => e.type);
 }
@@ -65,11 +74,15 @@ test('a plan\'s whole life: the letter, a reminder before each due date, one ins
     notice: { letter: { name: 'payment-plan-agreement', plan: { total: usd(90_000), installments: [{ number: 1, dueDate: due1 }, { number: 2 }, { number: 3, dueDate: due3 }] } } },
   });
 
+  // It reaches the customer through the real outreach workflow, although the plan pauses the invoice's dunning.
+  expect(await delivered('plan-PLAN-LIFE/agreement-letter')).toBe(true);
+
   // Reminded three days before the due date, at the policy's send hour, and not before.
   await bed.advanceTo(addDays(due1, -3), 8, 'PLAN-LIFE');
   expect(remindersOf('PLAN-LIFE')).toEqual([]);
   await bed.advanceTo(addDays(due1, -3), 10, 'PLAN-LIFE');
   expect(remindersOf('PLAN-LIFE')).toEqual([{ key: 'installment-1', at: expect.stringMatching(new RegExp(`^${addDays(due1, -3)}T09:00`)), owedMinor: 30_000 }]);
+  expect(await delivered('plan-PLAN-LIFE/installment-1/reminder')).toBe(true);
   const first = await plan.executeUpdate(recordPlanPaymentUpdate, { args: [{ paymentId: 'LIFE-1', amount: usd(30_000) }] });
   expect(first).toMatchObject({ duplicate: false, parts: [{ installment: 1, invoiceId, amountMinor: 30_000, partId: `LIFE-1:1:${invoiceId}` }] });
   const again = await plan.executeUpdate(recordPlanPaymentUpdate, { args: [{ paymentId: 'LIFE-1', amount: usd(30_000) }] });
