@@ -2,13 +2,13 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { addDays, isoDateOf } from '../domain/calendar';
-import type { RegisterInvoiceRequest } from '../api/request-schemas';
+import type { InvoiceRegistration } from '../invoices/registration';
 import { registerInvoice } from '../invoices/registration';
 import {
   invoiceWorkflowId, openDisputeUpdate, placeHoldUpdate, promiseToPayUpdate,
 } from '../../workflows/invoice-collection/definitions';
 
-type DemoCustomer = RegisterInvoiceRequest['customer'];
+type DemoCustomer = InvoiceRegistration['customer'];
 
 const CUSTOMERS: DemoCustomer[] = [
   { customerId: 'techcorp', name: 'TechCorp Inc.', email: 'ap@techcorp.example', segment: 'enterprise', riskTier: 'orange' },

@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Pool } from 'pg';
-import type { RecordPaymentRequest } from '../api/request-schemas';
+import type { PaymentInput } from '../domain/invoice-messages';
 import { ConflictError, InvalidFieldError, NotFoundError } from './invoice-errors';
 import { invoiceWorkflowId, recordPaymentUpdate, type PaymentResult } from '../../workflows/invoice-collection/definitions';
 
@@ -25,7 +25,7 @@ interface PaymentRow {
 }
 
 /** Applies a payment and returns the new balance; a repeated payment id returns the same answer, applied once. */
-export async function recordPayment(deps: PaymentDependencies, invoiceId: string, request: RecordPaymentRequest): Promise<PaymentResult> {
+export async function recordPayment(deps: PaymentDependencies, invoiceId: string, request: PaymentInput): Promise<PaymentResult> {
   const invoice = await deps.db.query<InvoiceRow>('SELECT currency, status FROM invoices WHERE invoice_id = $1', [invoiceId]);
   if (invoice.rowCount === 0) throw new NotFoundError(`invoice ${invoiceId}`);
   if (invoice.rows[0].currency !== request.amount.currency) {
@@ -58,7 +58,7 @@ async function postedPayment(db: Pool, paymentId: string): Promise<PaymentRow | 
 }
 
 /** The workflow has ended: a repeat of a posted payment gets its answer again; a new one is refused, not dropped. */
-async function closedInvoiceAnswer(db: Pool, invoiceId: string, request: RecordPaymentRequest, invoice: InvoiceRow): Promise<PaymentResult> {
+async function closedInvoiceAnswer(db: Pool, invoiceId: string, request: PaymentInput, invoice: InvoiceRow): Promise<PaymentResult> {
   const posted = await postedPayment(db, request.paymentId);
   const current = await db.query<{ status: string; balance_minor: number; credit_minor: number }>(
     'SELECT status, balance_minor, credit_minor FROM invoices WHERE invoice_id = $1', [invoiceId]);

@@ -1,15 +1,21 @@
 /** Registering an invoice: ledger first, then its workflow; a repeat converges instead of duplicating. */
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import type { RegisterInvoiceRequest } from '../api/request-schemas';
 import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { latestPolicy, PolicyNotFoundError, policyVersion } from '../policies/policy-store';
-import { invoiceWorkflowId, type CustomerDetails, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
+import { invoiceWorkflowId, type CustomerDetails, type InvoiceCollectionInput, type InvoiceDetails } from '../../workflows/invoice-collection/definitions';
 import { ConflictError, InvalidFieldError } from './invoice-errors';
 import { saveInvoice } from './invoice-store';
 import { startInvoiceCollection } from './start-collection';
 
 const DEFAULT_POLICY_ID = DEFAULT_POLICY.policyId;
+
+/** An invoice to register, as validated at the edge (the API's request schema is one source of it). */
+export interface InvoiceRegistration extends InvoiceDetails {
+  /** The policy to collect under (its newest version); the default policy when absent. */
+  policyId?: string;
+  customer: CustomerDetails;
+}
 
 export interface RegistrationResult {
   /** True when this request created the invoice; false for a repeat of an identical one. */
@@ -30,7 +36,7 @@ export interface RegistrationDependencies {
  * customer saved the first time; without a repeat, the worker's reconciliation starts it with the
  * same input (reconcile-registrations.ts).
  */
-export async function registerInvoice(deps: RegistrationDependencies, request: RegisterInvoiceRequest): Promise<RegistrationResult> {
+export async function registerInvoice(deps: RegistrationDependencies, request: InvoiceRegistration): Promise<RegistrationResult> {
   const policy = await latestPolicy(deps.db, request.policyId ?? DEFAULT_POLICY_ID).catch((error: unknown) => {
     if (error instanceof PolicyNotFoundError) throw new InvalidFieldError('policyId', `no policy "${request.policyId}" is stored`);
     throw error;
