@@ -74,5 +74,7 @@ test('the template catalog lists emails, call scripts and letters, and each prev
   const html = await api.fetch('/templates/legal-handoff/preview?format=html');
   expect(html.headers.get('content-type')).toContain('text/html');
   const firm = await (await api.fetch('/templates/reminder-upcoming/preview?tone=firm')).json() as any;
-  expect(firm.subject).toBe('Payment due 2026-09-30: invoice #2026-1042 — $7,500.00');
+  // The sample account has two overdue invoices: a template about one becomes the merged message that names both.
+  expect(firm.subject).toBe('Payment due 2026-09-30: invoice #2026-1042 — $7,500.00 (and 1 more overdue invoice)');
+  expect(firm.text).toContain('#2026-1077');
 });

@@ -8,6 +8,7 @@ import type { Worker } from '@temporalio/worker';
 import { saveInvoice } from '../../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../../src/invoices/start-collection';
 import { ensureDefaultPolicy } from '../../src/policies/policy-store';
+import { addDays } from '../../src/domain/calendar';
 import {
   cancelInvoiceSignal, decideWriteOffUpdate, invoiceStateQuery, invoiceWorkflowId, recordPaymentUpdate, writeOffDecisionSignal,
   type InvoiceCollectionInput, type InvoiceOutcome,
@@ -60,7 +61,8 @@ test('a full 180-day life: each notice on its day, the final notice, the call, t
   const input = await start({ dueInDays: 5 });
   const handle = handleOf(input);
 
-  await env.sleep(185 * DAY);
+  // To day 180 after the send hour, whatever the hour the test started at.
+  await env.sleep(Date.parse(`${addDays(input.invoice.dueDate, 180)}T10:00:00Z`) - (await env.currentTimeMs()));
   const state = await handle.query(invoiceStateQuery);
   expect(state.status).toBe('write_off_review');
   expect(state.escalationLevel).toBe('agency');
