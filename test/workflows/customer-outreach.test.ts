@@ -236,3 +236,24 @@ describe('a step conditioned on the customer as a whole', () => {
     await endAll(input);
   });
 });
+
+test("continue-as-new keeps a customer's outreach small, and its timeline carries over", async () => {
+  const first = await bed.start({ dueInDays: 5, customer: { customerId: 'C-LONG' }, settle: false });
+  // Started before any request, with a small history limit, as a long-lived customer's would reach one.
+  await bed.env.client.workflow.signalWithStart('customerOutreach', {
+    workflowId: customerOutreachWorkflowId('C-LONG'),
+    taskQueue: 'customer-outreach-test',
+    args: [{ customer: { customerId: 'C-LONG', name: first.customer.name, email: first.customer.email }, contact: first.policy.contact, historyEventLimit: 40 }],
+    signal: setDoNotDunSignal,
+    signalArgs: [{ on: false, reason: 'start', by: 'test' }],
+  });
+  const outreach = bed.env.client.workflow.getHandle(customerOutreachWorkflowId('C-LONG'));
+  const firstRun = (await outreach.describe()).runId;
+  await bed.env.sleep(40 * DAY); // the upcoming, 1-, 7-, 15- and 30-day notices
+  await settled(bed.handleOf(first));
+  expect((await outreach.describe()).runId).not.toBe(firstRun);
+  const timeline = await outreach.query(communicationTimelineQuery);
+  expect(timeline.map((entry) => entry.requestIds[0].split('/').at(-1))).toEqual(['reminder-upcoming', 'reminder-1-day', 'reminder-7-days', 'reminder-15-days', 'final-notice']);
+  expect((await outreach.fetchHistory()).events?.length).toBeLessThan(60);
+  await endAll(first);
+});
