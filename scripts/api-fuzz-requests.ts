@@ -204,6 +204,8 @@ const ROUTE_SPECS: RouteSpec[] = [
   // Unsigned (or not configured here): refused before anything is read into the engine.
   { method: 'POST', pattern: '/webhooks/stripe', parts: ['/webhooks/stripe'], weight: 1,
     body: body({ id: key('evt'), type: fc.constantFrom('payment_intent.succeeded', 'charge.refunded', 'nope'), data: fc.jsonValue({ maxDepth: 2 }) }) },
+  { method: 'POST', pattern: '/webhooks/resend', parts: ['/webhooks/resend'], weight: 1,
+    body: body({ type: fc.constantFrom('email.bounced', 'email.delivered', 'email.opened', 'nope'), data: fc.jsonValue({ maxDepth: 2 }) }) },
   { method: 'POST', pattern: '/webhooks/generic', parts: ['/webhooks/generic'], weight: 1,
     body: body({ type: fc.constantFrom('payment', 'reversal', 'dispute', 'nope'), invoiceId: key('FZ-INV'), amount: money }) },
   { method: 'GET', pattern: '/webhook-events', parts: ['/webhook-events'],

@@ -36,6 +36,8 @@ const environmentSchema = z.object({
   // Payment webhooks: each is served only when its secret is set (an empty value, as compose passes an unset one, is unset).
   STRIPE_WEBHOOK_SECRET: unsetWhenEmpty(z.string().trim().regex(/^whsec_\S+$/, 'must be the endpoint\'s signing secret from Stripe, starting with whsec_')),
   WEBHOOK_SECRET: unsetWhenEmpty(z.string().trim().min(32, 'must be at least 32 characters: it is the HMAC key senders sign with')),
+  // Resend's delivery events (delivered, bounced, complained), signed with the endpoint's secret from Resend.
+  RESEND_WEBHOOK_SECRET: unsetWhenEmpty(z.string().trim().regex(/^whsec_\S+$/, "must be the webhook's signing secret from Resend, starting with whsec_")),
 });
 
 /** The engine's settings. */
@@ -70,7 +72,7 @@ export interface Config {
     collectionsPhone: string;
   };
   /** Signing secrets of the payment webhooks; a webhook without its secret answers 503. */
-  webhooks: { stripeSecret?: string; genericSecret?: string };
+  webhooks: { stripeSecret?: string; genericSecret?: string; resendSecret?: string };
 }
 
 /** Reads and validates configuration; a bad value stops start-up with the variable's name. */
@@ -107,6 +109,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       companyName: env.COMPANY_NAME,
       collectionsPhone: env.COLLECTIONS_PHONE,
     },
-    webhooks: { stripeSecret: env.STRIPE_WEBHOOK_SECRET, genericSecret: env.WEBHOOK_SECRET },
+    webhooks: { stripeSecret: env.STRIPE_WEBHOOK_SECRET, genericSecret: env.WEBHOOK_SECRET, resendSecret: env.RESEND_WEBHOOK_SECRET },
   };
 }

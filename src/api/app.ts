@@ -15,6 +15,7 @@ import { policyRoutes } from './routes/policies';
 import { templateRoutes } from './routes/templates';
 import { taskRoutes } from './routes/tasks';
 import { customerRoutes } from './routes/customers';
+import { deliveryWebhookRoutes } from './routes/delivery-webhook';
 import { webhookRoutes } from './routes/webhooks';
 
 export interface ApiDependencies {
@@ -42,6 +43,7 @@ export function createApp(deps: ApiDependencies): Express {
     next();
   });
   app.use('/v1', webhookRoutes(deps)); // before the JSON parser: webhooks verify signatures over the raw body
+  app.use('/v1', deliveryWebhookRoutes(deps));
   app.use(express.json({ limit: '1mb', strict: true }));
   app.use('/v1', healthRoutes(deps.db, deps.client));
   app.use('/v1', invoiceRoutes(deps));

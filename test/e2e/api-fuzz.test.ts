@@ -26,7 +26,10 @@ beforeAll(async () => {
   // Its webhooks are configured, so unsigned and badly signed events meet the signature check (unconfigured, they answer 503).
   api = await startTestApi({
     db: stack.db.pool, client: stack.env.client, taskQueue: 'fuzz-e2e',
-    webhooks: { stripeSecret: `whsec_${randomBytes(24).toString('hex')}`, genericSecret: randomBytes(32).toString('hex') },
+    webhooks: {
+      stripeSecret: `whsec_${randomBytes(24).toString('hex')}`, genericSecret: randomBytes(32).toString('hex'),
+      resendSecret: `whsec_${randomBytes(24).toString('base64')}`,
+    },
   });
   const roleKeys = await Promise.all(API_ROLES.map((role) => api.createKey(role, role === 'manager' ? { approverRole: 'cfo' } : {})));
   const revoked = await createApiKey(stack.db.pool, { holder: 'former employee', role: 'admin' });

@@ -296,6 +296,8 @@ export const movePolicyUpdate = defineUpdate<InvoiceState, [PolicyMove]>('movePo
 export const joinPlanUpdate = defineUpdate<InvoiceState, [JoinPlanInput]>('joinPaymentPlan');
 export const leavePlanUpdate = defineUpdate<InvoiceState, [LeavePlanInput]>('leavePaymentPlan');
 export const invoiceStateQuery = defineQuery<InvoiceState>('invoiceState');
+/** The mail provider could not deliver a message it accepted (a bounce, a complaint): a person takes over. */
+export const deliveryProblemSignal = defineSignal<[{ key: string; problem: string }]>('deliveryProblem');
 
 /** Search attributes that make the Web UI's list a collections worklist. */
 export const CustomerIdAttr = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);

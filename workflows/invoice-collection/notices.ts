@@ -215,6 +215,19 @@ export class Notices {
     return deliveryOutcomeOf(outcome);
   }
 
+  /**
+   * A message that left never reached the customer (it bounced, or they complained): a collector
+   * contacts them another way. Email to the customer has stopped (their record is marked), so this
+   * opens a task and sends nothing; once per message.
+   */
+  async deliveryFailed({ key, problem }: { key: string; problem: string }): Promise<void> {
+    if (this.invoice.closed) return;
+    const { customer, invoice } = this.invoice.input;
+    const own = `${this.invoice.workflowId}/`;
+    await this.effects.openTask(`${key.startsWith(own) ? key.slice(own.length) : key}/delivery-failed`, 'call', 'collector',
+      `Email to ${customer.name} about invoice #${invoice.invoiceNumber} did not arrive (${problem}): contact them another way`, { undelivered: key, problem });
+  }
+
   /** The outreach workflow's answer to the request the main loop waits on (any other is stale). */
   receiveOutcome(outcome: ContactOutcome): void {
     if (outcome.requestId === this.s.awaitingContact) this.s.contactOutcome = outcome;

@@ -17,7 +17,7 @@ import { nextWake, reviewDay, reviewDue, type Wake } from '../../src/domain/coll
 import { contactOutcomeSignal, customerHoldSignal } from '../customer-outreach/definitions';
 import { Charges } from './charges';
 import {
-  cancelInvoiceSignal, decideEscalationUpdate, decideSettlementUpdate, decideWriteOffUpdate, invoiceStateQuery, joinPlanUpdate, leavePlanUpdate, movePolicyUpdate, openDisputeUpdate,
+  cancelInvoiceSignal, decideEscalationUpdate, deliveryProblemSignal, decideSettlementUpdate, decideWriteOffUpdate, invoiceStateQuery, joinPlanUpdate, leavePlanUpdate, movePolicyUpdate, openDisputeUpdate,
   placeHoldUpdate, promiseToPayUpdate, proposeSettlementUpdate, recordPaymentUpdate, releaseHoldUpdate, reportBankruptcyUpdate, resolveDisputeUpdate,
   reversePaymentUpdate, waiveChargesUpdate, writeOffDecisionSignal, type InvoiceCollectionInput, type InvoiceOutcome,
 } from './definitions';
@@ -80,6 +80,7 @@ class InvoiceCollection {
     const { invoice, notices, payments, writeOff, disputes, promises, holds, escalations, charges, settlements, plans, dunning } = this;
     setHandler(invoiceStateQuery, () => invoice.state());
     setHandler(contactOutcomeSignal, (outcome) => notices.receiveOutcome(outcome));
+    setHandler(deliveryProblemSignal, (problem) => notices.deliveryFailed(problem));
     setHandler(customerHoldSignal, ({ hold }) => {
       invoice.s.customerHold = hold;
       invoice.wake();

@@ -31,6 +31,8 @@ export interface WebhookSecrets {
   stripeSecret?: string;
   /** The generic webhook's shared HMAC secret, WEBHOOK_SECRET. */
   genericSecret?: string;
+  /** Resend's delivery events' signing secret (whsec_…), RESEND_WEBHOOK_SECRET. */
+  resendSecret?: string;
 }
 
 declare module '../app' {
