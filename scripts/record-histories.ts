@@ -30,6 +30,8 @@ import {
   recordPaymentUpdate, releaseHoldUpdate, resolveDisputeUpdate, reversePaymentUpdate, writeOffDecisionSignal, type InvoiceCollectionInput,
 } from '../workflows/invoice-collection/definitions';
 import { customerOutreachWorkflowId } from '../workflows/customer-outreach/definitions';
+import { planWorkflowId, recordPlanPaymentUpdate } from '../workflows/payment-plan/definitions';
+import { proposePlan, type PlanServiceDependencies } from '../src/plans/plan-service';
 import { EVERY_DAY_POLICY, invoiceInput, type InvoiceOptions } from '../test/support/invoice-fixtures';
 
 const OUT = path.join(__dirname, '..', 'test', 'replay', 'histories');
@@ -196,6 +198,22 @@ async function recordOutreachOf(env: TestWorkflowEnvironment, invoice: WorkflowH
   process.stdout.write(`recorded ${path.relative(process.cwd(), file)}\n`);
 }
 
+/** Payment plans, recorded as payment-plan-<scenario>.json: each returns the plan's handle once it has ended. */
+type PlanScenario = (env: TestWorkflowEnvironment, start: Start, plans: PlanServiceDependencies) => Promise<WorkflowHandle>;
+const PLAN_SCENARIOS: Record<string, PlanScenario> = {
+  'v5-standard-plan-completed': async (env, start, plans) => {
+    const invoice = await start(-40, { amountMinor: 90_000 });
+    const invoiceId = invoice.workflowId.slice('invoice-'.length);
+    await proposePlan(plans, { planId: 'PLAN-REC-1', invoiceIds: [invoiceId], termDays: 60, proposedBy: 'collector@example.com' });
+    const plan = env.client.workflow.getHandle(planWorkflowId('PLAN-REC-1'));
+    for (const [index, days] of [28, 30].entries()) {
+      await env.sleep(days * DAY);
+      await plan.executeUpdate(recordPlanPaymentUpdate, { args: [{ paymentId: `PLAN-PAY-${index + 1}`, amount: usd(45_000) }] });
+    }
+    return plan;
+  },
+};
+
 async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'record-histories-'));
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: 54400 + Math.floor(Math.random() * 500), persistent: false });
@@ -208,21 +226,29 @@ async function main(): Promise<void> {
     await registerSearchAttributes(env.connection, 'default');
     const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Example Co.', collectionsPhone: '+1 555 0100' });
     const worker = await createCollectionsWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, activities });
+    const start: Start = async (dueInDays, options = {}) => {
+      const input: InvoiceCollectionInput = { ...invoiceInput({ ...options, now: await env.currentTimeMs(), dueInDays }), historyEventLimit: options.historyEventLimit };
+      await saveInvoice(db, input);
+      await startInvoiceCollection(env.client, TASK_QUEUE, input, await env.currentTimeMs());
+      return env.client.workflow.getHandle(invoiceWorkflowId(input.invoice.invoiceId));
+    };
     await worker.runUntil(async () => {
       for (const [name, scenario] of Object.entries(SCENARIOS)) {
         const file = path.join(OUT, `invoice-collection-${name}.json`);
         if (existsSync(file)) continue;
-        const start: Start = async (dueInDays, options = {}) => {
-          const input: InvoiceCollectionInput = { ...invoiceInput({ ...options, now: await env.currentTimeMs(), dueInDays }), historyEventLimit: options.historyEventLimit };
-          await saveInvoice(db, input);
-          await startInvoiceCollection(env.client, TASK_QUEUE, input, await env.currentTimeMs());
-          return env.client.workflow.getHandle(invoiceWorkflowId(input.invoice.invoiceId));
-        };
         const handle = await scenario(env, start);
         if (!name.includes('continued-as-new')) await handle.result();
         writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
         process.stdout.write(`recorded ${path.relative(process.cwd(), file)}\n`);
         if (name.includes('outreach')) await recordOutreachOf(env, handle, path.join(OUT, `customer-outreach-${name}.json`));
+      }
+      for (const [name, scenario] of Object.entries(PLAN_SCENARIOS)) {
+        const file = path.join(OUT, `payment-plan-${name}.json`);
+        if (existsSync(file)) continue;
+        const handle = await scenario(env, start, { db, client: env.client, taskQueue: TASK_QUEUE });
+        await handle.result();
+        writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
+        process.stdout.write(`recorded ${path.relative(process.cwd(), file)}\n`);
       }
     });
   } finally {

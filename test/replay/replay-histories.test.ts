@@ -10,6 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../support/temporal';
 import { customerOutreachWorkflowId } from '../../workflows/customer-outreach/definitions';
 import { invoiceWorkflowId } from '../../workflows/invoice-collection/definitions';
+import { planWorkflowId } from '../../workflows/payment-plan/definitions';
 
 const HISTORIES = path.join(__dirname, 'histories');
 const files = readdirSync(HISTORIES).filter((file) => file.endsWith('.json')).sort();
@@ -21,7 +22,8 @@ test('there are recorded histories to replay', () => {
 /** The workflow id a history ran under (workflows key their side effects and requests by it), from its start input. */
 function workflowIdOf(json: { events: { workflowExecutionStartedEventAttributes?: { input: { payloads: { data: string }[] } } }[] }): string {
   const input = JSON.parse(Buffer.from(json.events[0].workflowExecutionStartedEventAttributes?.input.payloads[0].data ?? '', 'base64').toString());
-  return input.invoice ? invoiceWorkflowId(input.invoice.invoiceId) : customerOutreachWorkflowId(input.customer.customerId);
+  if (input.invoice) return invoiceWorkflowId(input.invoice.invoiceId);
+  return input.planId ? planWorkflowId(input.planId) : customerOutreachWorkflowId(input.customer.customerId);
 }
 
 test.each(files)('%s replays against the current code', async (file) => {
