@@ -25,6 +25,11 @@ const environmentSchema = z.object({
   HOST: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'must be a host name or IP address to listen on, such as 0.0.0.0').default('127.0.0.1'),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  // Per API key, per API process: requests in a window, answered 429 beyond it.
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  // How long a POST's Idempotency-Key and its stored answer are kept after the first request.
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   RESEND_API_KEY: optionalText,
@@ -63,6 +68,10 @@ export interface Config {
   httpHost: string;
   /** How often the worker starts workflows for invoices saved without one, and how old such a row must be. */
   reconcile: { intervalMs: number; graceMs: number };
+  /** Requests per API key per window (per API process); beyond it a 429. */
+  rateLimit: { limit: number; windowMs: number };
+  /** How long an Idempotency-Key's stored answer is replayed after the first request. */
+  idempotencyKeyTtlMs: number;
   logLevel: string;
   mail: {
     resendApiKey?: string;
@@ -101,6 +110,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     httpPort: env.PORT,
     httpHost: env.HOST,
     reconcile: { intervalMs: env.RECONCILE_INTERVAL_SECONDS * 1000, graceMs: env.RECONCILE_GRACE_SECONDS * 1000 },
+    rateLimit: { limit: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW_SECONDS * 1000 },
+    idempotencyKeyTtlMs: env.IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000,
     logLevel: env.LOG_LEVEL,
     mail: {
       resendApiKey: env.RESEND_API_KEY,

@@ -1,10 +1,13 @@
 /** The HTTP API (express + zod): every input validated at the edge, every error problem+json. */
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Pool } from 'pg';
 import type { Logger } from '../logger';
 import { TemplateLibrary } from '../notices/template-library';
 import { accessControl } from './access/access-control';
+import { idempotency } from './idempotency';
+import { rateLimits } from './rate-limits';
 import { notFoundRoute, ProblemError, problemHandler, sendProblem } from './problem';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
@@ -31,8 +34,10 @@ export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(helmet());
   // Who may call what (src/api/access/route-access.ts): checked before anything of the request is read.
   app.use('/v1', accessControl(deps.db));
+  app.use('/v1', rateLimits(deps)); // per key, so after the gate
   app.use((req, res, next) => {
     // A POST must say it sends JSON; anything else is refused before parsing.
     if (req.method === 'POST' && !req.is('application/json')) {
@@ -45,6 +50,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use('/v1', webhookRoutes(deps)); // before the JSON parser: webhooks verify signatures over the raw body
   app.use('/v1', deliveryWebhookRoutes(deps));
   app.use(express.json({ limit: '1mb', strict: true }));
+  app.use('/v1', idempotency(deps)); // compares bodies, so after the parser
   app.use('/v1', healthRoutes(deps.db, deps.client));
   app.use('/v1', invoiceRoutes(deps));
   app.use('/v1', lifecycleRoutes(deps));

@@ -94,7 +94,7 @@ export function parseRequest<S extends ZodType>(schema: S, value: unknown, locat
 
 const SLUGS: Record<number, string> = {
   400: 'malformed-request', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 405: 'method-not-allowed', 409: 'conflict', 413: 'payload-too-large',
-  415: 'unsupported-media-type', 422: 'validation-error', 500: 'internal-error', 503: 'service-unavailable',
+  415: 'unsupported-media-type', 422: 'validation-error', 429: 'too-many-requests', 500: 'internal-error', 503: 'service-unavailable',
 };
 
 export function sendProblem(res: Response, problem: ProblemError, instance?: string): void {

@@ -19,7 +19,8 @@ export interface TestApi {
 }
 
 export async function startTestApi(deps: Omit<ApiDependencies, 'log'>): Promise<TestApi> {
-  const app = createApp({ ...deps, log: createLogger('silent') });
+  // Tests call far faster than any client: no rate limit unless a test sets its own.
+  const app = createApp({ rateLimit: { limit: 1_000_000, windowMs: 60_000 }, ...deps, log: createLogger('silent') });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const address = server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
