@@ -157,6 +157,9 @@ const fuzzInvoices = fc.array(fc.constantFrom('FZ-INV-1', 'FZ-INV-2', 'FZ-INV-3'
 const I = ['/invoices/', invoice];
 const ROUTE_SPECS: RouteSpec[] = [
   { method: 'GET', pattern: '/health', parts: ['/health'], weight: 1 },
+  { method: 'GET', pattern: '/openapi.json', parts: ['/openapi.json'], weight: 1 },
+  { method: 'GET', pattern: '/docs', parts: ['/docs'], weight: 1 },
+  { method: 'GET', pattern: '/docs/:asset', parts: ['/docs/', segmentOf(() => ['swagger-ui.css', 'docs-init.js'], ['nope.js'])], weight: 1 },
   { method: 'POST', pattern: '/invoices', parts: ['/invoices'], body: registration, weight: 6 },
   { method: 'GET', pattern: '/invoices/:invoiceId', parts: I },
   { method: 'POST', pattern: '/invoices/:invoiceId/payments', parts: [...I, '/payments'], weight: 4,

@@ -20,6 +20,7 @@ import { taskRoutes } from './routes/tasks';
 import { customerRoutes } from './routes/customers';
 import { deliveryWebhookRoutes } from './routes/delivery-webhook';
 import { webhookRoutes } from './routes/webhooks';
+import { apiReferenceRoutes } from './openapi/reference-routes';
 
 export interface ApiDependencies {
   db: Pool;
@@ -52,6 +53,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(express.json({ limit: '1mb', strict: true }));
   app.use('/v1', idempotency(deps)); // compares bodies, so after the parser
   app.use('/v1', healthRoutes(deps.db, deps.client));
+  app.use('/v1', apiReferenceRoutes()); // /openapi.json and /docs
   app.use('/v1', invoiceRoutes(deps));
   app.use('/v1', lifecycleRoutes(deps));
   app.use('/v1', policyMoveRoutes(deps));

@@ -20,6 +20,9 @@ const registration = (invoiceId: string) => ({
 /** One well-formed request per route, so an allowed call reaches the route's own logic. */
 const REQUESTS: Record<string, { path: string; body?: unknown }> = {
   'GET /health': { path: '/health' },
+  'GET /openapi.json': { path: '/openapi.json' },
+  'GET /docs': { path: '/docs' },
+  'GET /docs/:asset': { path: '/docs/docs-init.js' },
   'POST /invoices': { path: '/invoices', body: registration('AX-1') },
   'GET /invoices/:invoiceId': { path: '/invoices/AX-1' },
   'GET /invoices/:invoiceId/events': { path: '/invoices/AX-1/events' },

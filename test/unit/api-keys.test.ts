@@ -52,12 +52,12 @@ test('a new key names its holder on one line, has a known role, and only a manag
   expect(issues({ role: 'auditor' })).toEqual(['holder']);
 });
 
-test('the matrix: an admin may call every route, an auditor only reads, health takes no key', () => {
+test('the matrix: an admin may call every route, an auditor only reads, health and the API reference take no key', () => {
   for (const access of ROUTE_ACCESS) {
     expect(mayCall(access, 'admin')).toBe(true);
     if (access.method === 'POST' && !access.path.startsWith('/policies/validate') && !access.path.startsWith('/policies/lint')) {
       expect([access.path, mayCall(access, 'auditor')]).toEqual([access.path, false]);
     }
   }
-  expect(ROUTE_ACCESS.filter((access) => access.roles === 'open').map((access) => `${access.method} ${access.path}`)).toEqual(['GET /health']);
+  expect(ROUTE_ACCESS.filter((access) => access.roles === 'open').map((access) => `${access.method} ${access.path}`)).toEqual(['GET /health', 'GET /openapi.json', 'GET /docs', 'GET /docs/:asset']);
 });

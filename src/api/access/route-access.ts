@@ -18,8 +18,10 @@
  * events kept for review (`GET /webhook-events`: payment payloads, for managers and auditors).
  * Validating and linting a policy store nothing and are open to every role, like reads.
  *
- * Open without a key: `GET /health` (liveness, for load balancers) and everything under
- * `/webhooks/`: payment providers and ERPs authenticate those requests by their signature instead.
+ * Open without a key: `GET /health` (liveness, for load balancers); the API reference
+ * (`GET /openapi.json`, `GET /docs` and its files), since a browser opening the page sends no key and
+ * the document describes the API, not anyone's data; and everything under `/webhooks/`: payment
+ * providers and ERPs authenticate those requests by their signature instead.
  */
 import type { ApiRole } from './api-keys';
 
@@ -43,6 +45,11 @@ const INVOICE = '/invoices/:invoiceId';
 
 export const ROUTE_ACCESS: readonly RouteAccess[] = [
   get('/health', 'open'),
+
+  // The API reference: the OpenAPI document and the interactive docs (src/api/openapi/)
+  get('/openapi.json', 'open'),
+  get('/docs', 'open'),
+  get('/docs/:asset', 'open'),
 
   // Invoices and what happens to them
   post('/invoices', ['system']),

@@ -16,7 +16,7 @@ import { ProblemError } from '../problem';
 const SIGNATURE_HEADERS = ['svix-id', 'svix-timestamp', 'svix-signature'] as const;
 
 /** The parts of a Resend event the engine reads. */
-const resendEvent = z.object({
+export const resendEvent = z.object({
   type: z.string().min(1).max(100),
   data: z.looseObject({
     email_id: z.string().min(1).max(255),

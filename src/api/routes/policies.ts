@@ -13,10 +13,10 @@ import { validatePolicy } from '../../policies/policy-validation';
 import { notFound, parseRequest, ProblemError } from '../problem';
 import { policyVersionParam } from '../request-schemas';
 
-const policyParams = z.object({ policyId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes').max(100) });
-const renderQuery = z.object({ segment: segmentSchema.optional(), version: policyVersionParam.optional() }).strict();
-const versionParams = policyParams.extend({ version: policyVersionParam });
-const versionQuery = z.object({ version: policyVersionParam.optional() }).strict();
+export const policyParams = z.object({ policyId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes').max(100) });
+export const renderQuery = z.object({ segment: segmentSchema.optional(), version: policyVersionParam.optional() }).strict();
+export const versionParams = policyParams.extend({ version: policyVersionParam });
+export const versionQuery = z.object({ version: policyVersionParam.optional() }).strict();
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Refuses a policy with every failing field path and reason, before anything is stored. */

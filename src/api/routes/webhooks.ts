@@ -60,7 +60,7 @@ function signatureProblem(res: Response, error: WebhookSignatureError): ProblemE
 }
 
 /** The parts of a Stripe event read before it is stored. */
-const stripeEnvelope = z.object({
+export const stripeEnvelope = z.object({
   id: z.string().min(1).max(255),
   type: z.string().min(1).max(200),
   created: z.number().int(),
@@ -107,7 +107,7 @@ function verifiedGenericEvent(req: Request, res: Response, secret: string): Veri
   return { provider: 'generic', eventId, type: event.type, payload: json, action: genericAction(event) };
 }
 
-const reviewQuery = z.object({
+export const reviewQuery = z.object({
   status: z.enum(['unmatched', 'refused', 'failed', 'ignored', 'applied', 'received'], { error: 'must be unmatched, refused, failed, ignored, applied or received' })
     .default('unmatched'),
   limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(50),

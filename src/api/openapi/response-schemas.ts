@@ -1,0 +1,82 @@
+/**
+ * The shapes of the API's answers, for its OpenAPI document. Requests are validated by the schemas
+ * in src/api and src/domain and documented from them; answers built from a validated schema (a
+ * policy) reuse it, and the envelopes the routes build inline are declared here. Objects stay open
+ * (extra fields allowed) where the answer is a read model that grows.
+ */
+import { z } from 'zod';
+import { collectionsPolicySchema, toneSchema } from '../../domain/policy/schema';
+import { reviewQuery } from '../routes/webhooks';
+
+/** One failing field of a problem. */
+const fieldProblemSchema = z.object({
+  field: z.string().describe('where: `body.<path>`, `path.<name>`, `query.<name>` or `header.<name>`'),
+  reason: z.string(),
+});
+
+/** RFC 9457 problem details, as src/api/problem.ts sends them. */
+export const problemSchema = z.looseObject({
+  type: z.string().describe('a relative URI naming the kind of problem, such as /problems/validation-error'),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string(),
+  instance: z.string().optional().describe('the request path'),
+  errors: z.array(fieldProblemSchema).optional().describe('every failing field, with the reason'),
+});
+
+const readModel = (description: string) => z.looseObject({}).describe(description);
+const timestamp = z.string().describe('ISO 8601 date-time');
+
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  postgres: z.string().describe('"ok", or why Postgres cannot be reached'),
+  temporal: z.string().describe('"ok", or why Temporal cannot be reached'),
+});
+
+export const cancelAcceptedSchema = z.object({ invoiceId: z.string(), accepted: z.literal('cancel') });
+
+export const invoiceEventsSchema = z.object({
+  invoiceId: z.string(),
+  events: z.array(z.looseObject({ type: z.string(), summary: z.string(), occurredAt: timestamp, data: z.unknown() })),
+});
+
+export const taskListSchema = z.object({ tasks: z.array(readModel('a task of the collectors\' worklist')) });
+
+export const doNotDunAnswerSchema = z.object({ customerId: z.string(), doNotDun: z.boolean(), reason: z.string(), by: z.string().describe('the API key\'s holder') });
+
+export const communicationsSchema = z.object({ customerId: z.string(), messages: z.array(readModel('a message sent to the customer')) });
+
+export const webhookEventListSchema = z.object({ status: reviewQuery.shape.status.unwrap(), events: z.array(readModel('a stored webhook event')) });
+
+/** What a webhook answers for an event it verified and stored. */
+export const webhookAnswerSchema = z.looseObject({
+  provider: z.string(),
+  eventId: z.string(),
+  type: z.string(),
+  status: z.enum(['applied', 'ignored', 'unmatched', 'refused']),
+  invoiceId: z.string().optional(),
+  reason: z.string().optional(),
+  result: z.unknown().optional(),
+  duplicate: z.boolean().optional(),
+});
+
+export const deliveryAnswerSchema = z.looseObject({ eventId: z.string(), type: z.string() });
+
+export const policyVersionListSchema = z.object({
+  policy: collectionsPolicySchema,
+  versions: z.array(z.object({ version: z.number().int().positive(), createdAt: timestamp, name: z.string() })).describe('newest first'),
+});
+
+export const policyValidSchema = z.object({ valid: z.literal(true), policy: collectionsPolicySchema });
+
+export const policyLintSchema = z.object({
+  warnings: z.array(z.looseObject({ rule: z.string(), stepId: z.string().describe('empty for a policy-wide rule'), path: z.string(), message: z.string(), fix: z.string() })),
+});
+
+export const templateCatalogSchema = z.object({
+  templates: z.array(z.string()).describe('every template\'s name'),
+  catalog: z.array(z.looseObject({ name: z.string(), kind: z.enum(['email', 'call-script', 'letter']), tones: z.array(toneSchema) })),
+});
+
+/** Answers that are read models of the engine (an invoice's state, a plan, a recommendation): open objects. */
+export const readModelOf = readModel;

@@ -1,0 +1,154 @@
+/**
+ * The OpenAPI document against the API: every route express serves is documented and every
+ * documented route is served, the document is valid OpenAPI 3.1, each POST's example is a request
+ * its route's zod schema accepts (and the document's JSON Schema too), and the document and the
+ * interactive docs are served, offline, without a key.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { validate, compileErrors } from '@readme/openapi-parser';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { HOLD_KINDS } from '../../src/api/lifecycle-request-schemas';
+import { createApp } from '../../src/api/app';
+import { DOCS_ASSETS } from '../../src/api/openapi/docs-page';
+import { openApiDocument } from '../../src/api/openapi/document';
+import { OPERATIONS } from '../../src/api/openapi/operations';
+import { REQUEST_EXAMPLES } from '../../src/api/openapi/request-examples';
+import { ROUTE_ACCESS, rolesAllowed } from '../../src/api/access/route-access';
+import { validatePolicy } from '../../src/policies/policy-validation';
+import { TemplateLibrary } from '../../src/notices/template-library';
+import { createLogger } from '../../src/logger';
+import { servedRoutes } from '../support/served-routes';
+
+type Json = Record<string, any>;
+
+const document = openApiDocument() as Json;
+const documented = Object.entries(document.paths as Record<string, Json>)
+  .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
+const operations = Object.values(document.paths as Record<string, Json>).flatMap((item) => Object.values(item) as Json[]);
+
+/** A validator for the document's own schemas, so a `$ref` resolves as a client resolves it. */
+function schemaValidator() {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ $id: 'openapi', components: document.components });
+  return (name: string, value: unknown) => {
+    const check = ajv.compile({ $ref: `openapi#/components/schemas/${name}` });
+    return check(value) ? [] : (check.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
+  };
+}
+
+test('every route express serves is documented, and every documented route is served', () => {
+  expect([...new Set(documented)].sort()).toEqual([...new Set(servedRoutes())].sort());
+  expect(new Set(documented).size).toBe(documented.length);
+});
+
+test('the document is valid OpenAPI 3.1', async () => {
+  const result = await validate(structuredClone(document) as Parameters<typeof validate>[0]);
+  if (!result.valid) throw new Error(compileErrors(result));
+  expect(document.openapi).toMatch(/^3\.1\./);
+  const ids = operations.map((operation) => operation.operationId);
+  expect(new Set(ids).size).toBe(ids.length);
+});
+
+test('each POST has an example body that its route\'s zod schema and the document\'s schema both accept', () => {
+  const matches = schemaValidator();
+  const wrong: string[] = [];
+  for (const operation of OPERATIONS.filter((op) => op.method === 'POST')) {
+    const example = REQUEST_EXAMPLES[operation.operationId];
+    if (!operation.body || example === undefined) {
+      wrong.push(`${operation.operationId}: no body or no example`);
+      continue;
+    }
+    // Fields the server assigns (a policy's version) may be left out: the route fills them in before parsing.
+    const assigned = Object.fromEntries((operation.body.serverAssigned ?? []).map((field) => [field, 1]));
+    const parsed = operation.body.schema.safeParse({ ...assigned, ...(example as object) });
+    if (!parsed.success) wrong.push(`${operation.operationId}: ${parsed.error.message}`);
+    const content = (document.paths[operation.path.replace(/:(\w+)/g, '{$1}')].post as Json).requestBody.content['application/json'];
+    expect(content.example).toEqual(example);
+    const name = (content.schema.$ref as string).split('/').pop()!;
+    wrong.push(...matches(name, example).map((problem) => `${operation.operationId} against the document: ${problem}`));
+  }
+  expect(wrong).toEqual([]);
+  // The policy example passes the checks beyond its schema too (its templates exist).
+  expect(validatePolicy({ ...(REQUEST_EXAMPLES.savePolicy as object), version: 1 }, new TemplateLibrary()).ok).toBe(true);
+});
+
+test('enums, required fields and roles come from the schemas and the matrix', () => {
+  const schemas = document.components.schemas;
+  expect(schemas.PlaceHold.properties.kind.enum).toEqual([...HOLD_KINDS]);
+  expect(schemas.PlaceHold.required).toEqual(['holdId', 'kind', 'reason']);
+  expect(schemas.PlaceHold.additionalProperties).toBe(false);
+  // The server assigns a policy's version: a document may leave it out.
+  expect(schemas.CollectionsPolicyDocument.required).not.toContain('version');
+  expect(schemas.CollectionsPolicy.required).toContain('version');
+  for (const access of ROUTE_ACCESS) {
+    const operation = document.paths[access.path.replace(/:(\w+)/g, '{$1}')][access.method.toLowerCase()];
+    expect([access.path, operation['x-roles']]).toEqual([access.path, access.roles === 'open' ? [] : rolesAllowed(access)]);
+    expect([access.path, operation.security]).toEqual([access.path, access.roles === 'open' ? [] : undefined]);
+  }
+});
+
+test('every error is problem+json, and every keyed POST documents the errors the API answers it with', () => {
+  for (const operation of operations) {
+    const statuses = Object.keys(operation.responses).map(Number);
+    const keyed = operation.security === undefined;
+    if (keyed) expect([operation.operationId, statuses]).toEqual([operation.operationId, expect.arrayContaining([401, 429])]);
+    if (operation.requestBody) expect([operation.operationId, statuses]).toEqual([operation.operationId, expect.arrayContaining([400, 413, 415, 422])]);
+    if (operation.requestBody && keyed) expect(statuses).toContain(409);
+  }
+  const matches = schemaValidator();
+  for (const [name, response] of Object.entries(document.components.responses as Record<string, Json>)) {
+    const { example } = response.content['application/problem+json'];
+    expect([name, matches('Problem', example)]).toEqual([name, []]);
+  }
+});
+
+describe('served', () => {
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    const app = createApp({ db: {} as never, client: {} as never, taskQueue: 'none', log: createLogger('silent') });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  test('GET /v1/openapi.json answers the document, without a key', async () => {
+    const response = await fetch(`${base}/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual(JSON.parse(JSON.stringify(document)));
+  });
+
+  test('GET /v1/docs is a page whose scripts and styles all come from this API (no CDN), within its Content-Security-Policy', async () => {
+    const page = await fetch(`${base}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const html = await page.text();
+    const references = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, url]) => url);
+    expect(references.length).toBeGreaterThanOrEqual(4);
+    expect(references.every((url) => url.startsWith('/v1/docs/'))).toBe(true);
+    expect(html).not.toMatch(/<script>/); // no inline script: the policy would block it
+    for (const asset of DOCS_ASSETS) {
+      const answer = await fetch(`${base}/docs/${asset}`);
+      expect([asset, answer.status]).toEqual([asset, 200]);
+      expect((await answer.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    }
+    expect(await (await fetch(`${base}/docs/docs-init.js`)).text()).toContain("url: '/v1/openapi.json'");
+  });
+
+  test('an unknown file of the docs is a 404 problem that matches the document\'s Problem schema', async () => {
+    const answer = await fetch(`${base}/docs/nope.js`);
+    expect(answer.status).toBe(404);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(schemaValidator()('Problem', await answer.json())).toEqual([]);
+  });
+});
