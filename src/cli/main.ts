@@ -10,6 +10,7 @@
  *   policy pack <file.json> --out pack.xlsx [--markdown pack.md]   the strategy pack for AR teams
  *   template list | template preview <name> [--tone firm] [--format text|html|json]
  *   keys create --holder NAME --role ROLE [--approver-role cfo] | keys list | keys revoke <id>   API keys
+ *   plans propose|approve|show|cancel|recommend …   payment plans on the running engine (see plan-commands.ts)
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config';
@@ -18,6 +19,7 @@ import { loadDemo } from './demo';
 import { checkPolicyFile, initPolicy, renderPolicyFile } from './policy-commands';
 import { runTemplateCommand } from './template-commands';
 import { runKeyCommand } from './key-commands';
+import { runPlanCommand } from './plan-commands';
 import { createFirstAdminKey } from '../api/access/api-keys';
 import { TemplateLibrary } from '../notices/template-library';
 import { exportStrategyPack } from '../reports/strategy-pack-file';
@@ -194,6 +196,10 @@ async function main(): Promise<void> {
     process.exitCode = await runKeyCommand(argv.slice(1));
     return;
   }
+  if (argv[0] === 'plans') {
+    process.exitCode = await runPlanCommand(argv.slice(1));
+    return;
+  }
   if (argv[0] === 'template') {
     process.exitCode = runTemplateCommand(argv.slice(1));
     return;
@@ -212,7 +218,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init, policy validate|lint|checklist|diagram|pack <file>, template list|preview or keys create|list|revoke`);
+      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init, policy validate|lint|checklist|diagram|pack <file>, template list|preview, keys create|list|revoke or plans propose|approve|show|cancel|recommend`);
   }
 }
 
