@@ -3,14 +3,12 @@
  * printed once and works against the API, a list never shows a secret or a hash, and a revoked key
  * is refused from then on.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ensureDefaultPolicy } from '../../src/policies/policy-store';
 import { startTestApi, type TestApi } from '../support/api-server';
 import { freshDatabase, type TestDatabase } from '../support/database';
+import { runCommandLine, type CommandResult } from '../support/command-line';
 
-const ROOT = path.join(__dirname, '../..');
 const KEY = /ce_([0-9a-f]{16})_([A-Za-z0-9_-]{43})/g;
 
 let db: TestDatabase;
@@ -27,19 +25,9 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** Runs the command line (without blocking this process, whose API server keeps answering meanwhile). */
-function collections(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' }, timeout: 60_000,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs the command line on the test's database. */
+function collections(...args: string[]): Promise<CommandResult> {
+  return runCommandLine({ DATABASE_URL: db.url }, args);
 }
 
 test('create prints the key once; it works, a list shows no secret, and once revoked it is refused', async () => {

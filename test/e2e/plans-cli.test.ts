@@ -4,13 +4,11 @@
  * a custom plan approved in the approver role given; terms recommended; bad flags refused with the
  * flag and the reason, and nothing started; a clear message when the engine is not running.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { addDays, isoDateOf } from '../../src/domain/calendar';
 import { eventually, startE2eStack, type E2eStack } from '../support/e2e-stack';
+import { runCommandLine } from '../support/command-line';
 
-const ROOT = path.join(__dirname, '../..');
 const TASK_QUEUE = 'plans-cli-e2e';
 
 let stack: E2eStack;
@@ -32,22 +30,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** Runs the command line (without blocking this process, whose worker keeps running) with these settings. */
-function commandLine(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /** The command line on the stack's database and Temporal. */
 function collections(...args: string[]) {
-  return commandLine({ DATABASE_URL: stack.db.url, TEMPORAL_ADDRESS: stack.env.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: TASK_QUEUE }, args);
+  return runCommandLine({ DATABASE_URL: stack.db.url, TEMPORAL_ADDRESS: stack.env.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: TASK_QUEUE }, args);
 }
 
 test('propose, show and cancel a plan; who acted is --by', async () => {
@@ -113,7 +98,7 @@ test('a bad flag is refused with the flag and the reason, and no plan starts', a
 }, 180_000);
 
 test('without a running engine the command says so', async () => {
-  const answer = await commandLine({ TEMPORAL_ADDRESS: '127.0.0.1:1' }, ['plans', 'show', 'PC-PLAN']);
+  const answer = await runCommandLine({ TEMPORAL_ADDRESS: '127.0.0.1:1' }, ['plans', 'show', 'PC-PLAN']);
   expect(answer.code).toBe(1);
   expect(answer.stderr).toContain('no Temporal server answers at 127.0.0.1:1: the engine is not running. Start it with "npm start"');
 }, 60_000);
