@@ -6,6 +6,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../../src/db/pool';
 import { formatMoney, type Money } from '../../src/domain/money';
+import { whyOf } from '../../src/domain/why';
 import { appendCollectionEvent, type CollectionEvent } from '../collection-log/collection-event';
 import { staleContactReason, type InvoiceContactState } from './contact-guard';
 import { throwIfCancelled, whileHeartbeating, withTimeout } from './activity-liveness';
@@ -139,10 +140,10 @@ export function createNoticeActivities(deps: NoticeDependencies) {
   async function store(message: CustomerMessageInput, email: RenderedEmail): Promise<{ expired: boolean }> {
     for (const input of message.notices) {
       await deps.db.query(
-        `INSERT INTO communications (idempotency_key, invoice_id, customer_id, channel, template, tone, recipient, subject, body_text, body_html, status, message_key)
-         VALUES ($1, $2, $3, 'email', $4, $5, $6, $7, $8, $9, 'pending', $10) ON CONFLICT (idempotency_key) DO NOTHING`,
+        `INSERT INTO communications (idempotency_key, invoice_id, customer_id, channel, template, tone, recipient, subject, body_text, body_html, status, message_key, why)
+         VALUES ($1, $2, $3, 'email', $4, $5, $6, $7, $8, $9, 'pending', $10, $11) ON CONFLICT (idempotency_key) DO NOTHING`,
         [input.event.idempotencyKey, input.event.invoiceId, input.customer.customerId, input.template, input.tone,
-          input.customer.email ?? null, email.subject, email.text, email.html, message.messageKey],
+          input.customer.email ?? null, email.subject, email.text, email.html, message.messageKey, whyJson(input.event)],
       );
     }
     const first = await deps.db.query<{ expired: boolean }>(
@@ -264,4 +265,10 @@ export function createNoticeActivities(deps: NoticeDependencies) {
     await appendCollectionEvent(client, { ...input.event, type: 'notice_suppressed', summary, data: { ...input.event.data, delivery, reason } });
     return { key: input.event.idempotencyKey, delivery, reason };
   }
+}
+
+/** The notice's `why` (carried in its timeline event's data) as the communications row stores it; null when it has none. */
+function whyJson(event: CollectionEvent): string | null {
+  const why = whyOf(event.data);
+  return why ? JSON.stringify(why) : null;
 }

@@ -1,6 +1,7 @@
 /** Opens tasks on the collectors' worklist: calls, escalations, write-off reviews. */
 import type { Pool } from 'pg';
 import { inTransaction } from '../../src/db/pool';
+import { whyOf } from '../../src/domain/why';
 import { appendCollectionEvent, type CollectionEvent } from '../collection-log/collection-event';
 
 /** What a task asks a person to do. */
@@ -14,7 +15,7 @@ export interface CollectorTaskInput {
   /** What a person needs to act: balance, what was sent, history. */
   context: Record<string, unknown>;
   priority: number;
-  /** The timeline entry for opening it; its key is the task's key too. */
+  /** The timeline entry for opening it; its key is the task's key too. Its data's `why` is stored with the task. */
   event: CollectionEvent;
 }
 
@@ -24,12 +25,14 @@ export function createTaskActivities(db: Pool) {
     async openCollectorTask(input: CollectorTaskInput): Promise<number> {
       return inTransaction(db, async (client) => {
         const { event } = input;
+        const why = whyOf(event.data);
         const result = await client.query<{ task_id: number }>(
-          `INSERT INTO tasks (idempotency_key, invoice_id, customer_id, kind, level, title, context, priority)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+          `INSERT INTO tasks (idempotency_key, invoice_id, customer_id, kind, level, title, context, priority, why)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
            RETURNING task_id`,
-          [event.idempotencyKey, event.invoiceId, input.customerId, input.kind, input.level, input.title, JSON.stringify(input.context), input.priority],
+          [event.idempotencyKey, event.invoiceId, input.customerId, input.kind, input.level, input.title, JSON.stringify(input.context), input.priority,
+            why ? JSON.stringify(why) : null],
         );
         await appendCollectionEvent(client, { ...event, data: { ...event.data, taskId: result.rows[0].task_id } });
         return result.rows[0].task_id;

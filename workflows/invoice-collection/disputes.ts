@@ -34,7 +34,7 @@ export class Disputes {
       if (recheck && dispute.status !== 'open') continue;
       await this.effects.openTask(`dispute/${dispute.disputeId}/sla-breached`, 'escalation', 'management',
         `Dispute ${dispute.disputeId} (${dispute.category}) on invoice #${this.invoice.input.invoice.invoiceNumber} is past its SLA (${dispute.slaDue}); ${dispute.department} has not resolved it`,
-        { dispute });
+        { dispute }, `dispute SLA of ${this.invoice.policy.disputes.slaBusinessDays} business days breached`);
     }
   }
 
@@ -69,7 +69,7 @@ export class Disputes {
     await this.save(dispute.disputeId, 'opened', 'dispute_opened', summary);
     await this.effects.openTask(`dispute/${dispute.disputeId}/routed`, 'dispute', department,
       `Resolve ${dispute.category} dispute ${dispute.disputeId} on invoice #${this.invoice.input.invoice.invoiceNumber} (${this.invoice.format(dispute.amountMinor)}) by ${slaDue}`,
-      { dispute });
+      { dispute }, `dispute routing: ${dispute.category} to ${department}`);
     return this.invoice.state();
   }
 

@@ -7,6 +7,7 @@ import { patched } from '@temporalio/workflow';
 import { nextContactInstant } from '../../src/domain/contact-days';
 import { catchUp } from '../../src/domain/contact-resumption';
 import { describeStep, lateStart } from '../../src/domain/dunning-schedule';
+import { dunningStepRule } from '../../src/domain/why';
 import type { Wake } from '../../src/domain/collection-timing';
 import { accountConditionUnmet } from '../../src/domain/account-standing';
 import type { AccountCondition, DunningStep } from '../../src/domain/policy/schema';
@@ -116,7 +117,7 @@ export class Dunning {
       }
       case 'call_task':
         invoice.escalateTo('collector');
-        await this.effects.openTask(step.id, 'call', 'collector', `Call ${invoice.input.customer.name} about invoice #${invoice.input.invoice.invoiceNumber}`, { script: step.script });
+        await this.effects.openTask(step.id, 'call', 'collector', `Call ${invoice.input.customer.name} about invoice #${invoice.input.invoice.invoiceNumber}`, { script: step.script }, dunningStepRule(step));
         break;
       case 'escalate':
         await this.escalations.byStep(step);

@@ -40,11 +40,15 @@ export class Effects {
     await activities.recordCollectionEvent.executeWithOptions({ summary }, [this.invoice.event(keySuffix, type, summary, data)]);
   }
 
-  /** Opens a task on the collectors' list, prioritised by balance, age and risk, with what the person needs to act. */
-  async openTask(key: string, kind: CollectorTaskKind, level: string, title: string, extra: Record<string, unknown>): Promise<void> {
+  /**
+   * Opens a task on the collectors' list, prioritised by balance, age and risk, with what the person
+   * needs to act and why it was opened (`rule`, recorded with the policy version and the figures).
+   */
+  async openTask(key: string, kind: CollectorTaskKind, level: string, title: string, extra: Record<string, unknown>, rule: string): Promise<void> {
     const { input } = this.invoice;
     const age = this.invoice.daysPastDue();
-    const event = this.invoice.event(key.includes('/') ? key : `step/${key}`, `${kind}_task_opened`, title, { stepId: key, kind, level });
+    const why = this.invoice.why(rule);
+    const event = this.invoice.event(key.includes('/') ? key : `step/${key}`, `${kind}_task_opened`, title, { stepId: key, kind, level, why });
     await activities.openCollectorTask.executeWithOptions({ summary: title }, [{
       customerId: input.customer.customerId,
       kind,

@@ -21,21 +21,22 @@ export class Escalations {
   }
 
 
-  /** Moves the account to `level`, or asks for approval first where the policy says so. */
-  async escalate(level: EscalationLevel, key: string, cause: string): Promise<void> {
+  /** Moves the account to `level`, or asks for approval first where the policy says so; `rule` is why (a step, a broken promise). */
+  async escalate(level: EscalationLevel, key: string, cause: string, rule = cause): Promise<void> {
     const { customer, invoice } = this.invoice.input;
     const why = approvalNeeded(level, customer, this.invoice.policy);
     if (why) {
       if (this.s.pendingApprovals.some((p) => p.level === level)) return;
       this.s.pendingApprovals.push({ level, stepId: key, reason: why, requestedAt: new Date().toISOString() });
       await this.effects.openTask(`${key}/approval`, 'approval', 'management',
-        `Approve escalation to ${level} for ${customer.name}, invoice #${invoice.invoiceNumber} (${cause}): ${why}`, { level, cause });
+        `Approve escalation to ${level} for ${customer.name}, invoice #${invoice.invoiceNumber} (${cause}): ${why}`, { level, cause },
+        `${rule}: escalation to ${level} needs approval (${why})`);
       return;
     }
     this.invoice.escalateTo(level);
     const which = `invoice #${invoice.invoiceNumber}`;
-    if (level === 'collector') await this.effects.openTask(key, 'call', 'collector', `Call ${customer.name} about ${which} (${cause})`, { cause });
-    else await this.effects.openTask(key, 'escalation', level, `Escalated to ${level}: ${which} of ${customer.name} (${cause})`, { cause });
+    if (level === 'collector') await this.effects.openTask(key, 'call', 'collector', `Call ${customer.name} about ${which} (${cause})`, { cause }, rule);
+    else await this.effects.openTask(key, 'escalation', level, `Escalated to ${level}: ${which} of ${customer.name} (${cause})`, { cause }, rule);
     await this.sendHandOffLetter(level, `${key}/letter`);
     this.invoice.updateSearchAttributes();
   }
@@ -56,11 +57,11 @@ export class Escalations {
       return;
     }
     if (approvalNeeded(step.level, customer, this.invoice.policy) && patched(LIFECYCLE_V2)) {
-      await this.escalate(step.level, step.id, `step ${step.id}, day ${step.offsetDays}`);
+      await this.escalate(step.level, step.id, `step ${step.id}, day ${step.offsetDays}`, escalationRule(step));
       return;
     }
     this.invoice.escalateTo(step.level);
-    await this.effects.openTask(step.id, 'escalation', step.level, `Escalated to ${step.level}: invoice #${invoice.invoiceNumber} of ${customer.name}`, {});
+    await this.effects.openTask(step.id, 'escalation', step.level, `Escalated to ${step.level}: invoice #${invoice.invoiceNumber} of ${customer.name}`, {}, escalationRule(step));
     await this.sendHandOffLetter(step.level, `step/${step.id}/letter`);
   }
 
@@ -83,7 +84,8 @@ export class Escalations {
       const { customer, invoice } = this.invoice.input;
       this.invoice.escalateTo(decision.level);
       await this.effects.openTask(`${pending.stepId}/approved`, 'escalation', decision.level,
-        `Escalated to ${decision.level} (approved by ${by}): invoice #${invoice.invoiceNumber} of ${customer.name}`, { approvedBy: decision.decidedBy });
+        `Escalated to ${decision.level} (approved by ${by}): invoice #${invoice.invoiceNumber} of ${customer.name}`, { approvedBy: decision.decidedBy },
+        `escalation to ${decision.level} approved by ${decision.decidedBy}`);
       await this.sendHandOffLetter(decision.level, `${pending.stepId}/letter`);
       this.invoice.updateSearchAttributes();
     } else {
@@ -91,4 +93,9 @@ export class Escalations {
     }
     return this.invoice.state();
   }
+}
+
+/** The rule of an escalation step, e.g. `escalation to legal at 90 days`. */
+function escalationRule(step: Extract<DunningStep, { action: 'escalate' }>): string {
+  return `escalation to ${step.level} at ${step.offsetDays} days`;
 }

@@ -22,6 +22,7 @@ import { openingBalance, withChargeFields } from '../../src/domain/invoice-balan
 import { higherLevel, type EscalationState } from '../../src/domain/escalation-ladder';
 import { formatMoney, type Money } from '../../src/domain/money';
 import type { CollectionsPolicy, DunningStep } from '../../src/domain/policy/schema';
+import type { Why } from '../../src/domain/why';
 import {
   AgingBucketAttr, BalanceDueAttr, CLOSED_STATUSES, CollectionStatusAttr, DaysPastDueAttr, EscalationLevelAttr,
   type CarriedState, type InvoiceCollectionInput, type InvoiceState,
@@ -193,6 +194,21 @@ export class Invoice {
 
   formatBalance(): string {
     return this.format(this.s.balance.balanceMinor);
+  }
+
+  /** Why the workflow acts now under `rule`: its policy version and the figures it decides on (plus the rule's own). */
+  why(rule: string, inputs: Record<string, unknown> = {}): Why {
+    const b = this.s.balance;
+    const { segment, riskTier } = this.input.customer;
+    return {
+      policyId: this.policy.policyId,
+      policyVersion: this.policy.version,
+      rule,
+      inputs: {
+        balanceMinor: b.balanceMinor, currency: b.currency, daysPastDue: this.daysPastDue(), interestMinor: b.interestMinor, lateFeeMinor: b.lateFeeMinor,
+        collectibleMinor: this.collectibleMinor(), escalationLevel: this.s.escalation, segment, riskTier, ...inputs,
+      },
+    };
   }
 
   /** Builds a timeline entry keyed by workflow id and cause, and keeps it in the recent history. */

@@ -9,6 +9,7 @@ import { DAY_MS } from '../../src/domain/calendar';
 import { finalNoticeOf, mostSevereNotice } from '../../src/domain/contact-resumption';
 import type { Money } from '../../src/domain/money';
 import type { DunningStep } from '../../src/domain/policy/schema';
+import { dunningStepRule } from '../../src/domain/why';
 import type { Charges } from './charges';
 import { customerOutreachWorkflowId, withdrawContactSignal, type ContactOutcome } from '../customer-outreach/definitions';
 import { deliverUnlessStopped, type ContactOutcome as DeliveryOutcome } from './customer-contact';
@@ -27,12 +28,13 @@ export class Notices {
   /** Sends a dunning step's notice unless something since its decision stopped it; answers whether it went out. */
   async sendNotice(step: Extract<DunningStep, { action: 'email' }>, key = `step/${step.id}`): Promise<boolean> {
     const summary = `${step.finalNotice ? 'Final notice' : 'Reminder'} "${step.template}" (${step.tone}) for ${this.invoice.format(this.invoice.collectibleMinor())}`;
+    const data = { stepId: step.id, template: step.template, tone: step.tone, why: this.invoice.why(dunningStepRule(step)) };
     if (!patched(CONTACT_GUARD)) {
-      const event = this.invoice.event(key, 'notice_sent', summary, { stepId: step.id, template: step.template, tone: step.tone });
+      const event = this.invoice.event(key, 'notice_sent', summary, data);
       await activities.sendDunningNotice.executeWithOptions({ summary }, [{ ...this.noticeBasics(), template: step.template, tone: step.tone, event }]);
       return true;
     }
-    const sent = await this.contact('dunning', key, summary, { stepId: step.id, template: step.template, tone: step.tone }, { template: step.template, tone: step.tone }, step.offsetDays);
+    const sent = await this.contact('dunning', key, summary, data, { template: step.template, tone: step.tone }, step.offsetDays);
     if (sent) {
       this.s.lastNoticeOffsetDays = Math.max(this.s.lastNoticeOffsetDays ?? step.offsetDays, step.offsetDays);
       if (step.finalNotice) {
@@ -55,7 +57,7 @@ export class Notices {
       return;
     }
     if (this.invoice.contactHold()) return;
-    const event = this.invoice.event(key, 'letter_sent', summary, { letter: letter.name });
+    const event = this.invoice.event(key, 'letter_sent', summary, this.letterData({ key, letter, summary, ...(offerId ? { offerId } : {}) }));
     await activities.sendDunningNotice.executeWithOptions({ summary }, [{ ...this.noticeBasics(), template: letter.name, tone: 'neutral', letter, event }]);
   }
 
@@ -76,7 +78,7 @@ export class Notices {
       const letter = queue.find((l) => (l.notBefore ?? 0) <= Date.now());
       if (!letter || (this.invoice.contactStopped('letter') && !this.invoice.closed)) return;
       queue.splice(queue.indexOf(letter), 1);
-      const data = { letter: letter.letter.name };
+      const data = this.letterData(letter);
       if (letter.offerId && (this.s.settlement?.offerId !== letter.offerId || this.s.settlement.status !== 'open') && !this.invoice.closed) {
         await this.suppressContact(letter.key, letter.summary, data, `settlement offer ${letter.offerId} is no longer open`);
         continue;
@@ -113,7 +115,7 @@ export class Notices {
     }
     const finalNotice = finalNoticeOf(this.invoice.plan);
     if (!finalNotice) {
-      await this.suppressContact(letter.key, letter.summary, { letter: letter.letter.name }, 'the customer has not been sent a final notice and the policy has none');
+      await this.suppressContact(letter.key, letter.summary, this.letterData(letter), 'the customer has not been sent a final notice and the policy has none');
       return 'withheld';
     }
     if (this.invoice.contactStopped('dunning')) return 'wait';
@@ -121,7 +123,7 @@ export class Notices {
     // Keyed by the timeline's sequence: an attempt stopped in flight is retried under a new key.
     if (await this.sendNotice(finalNotice, `resumed/${finalNotice.id}/${this.s.seq}`)) return Date.now() + gap;
     if (this.invoice.contactStopped('dunning')) return 'wait';
-    await this.suppressContact(letter.key, letter.summary, { letter: letter.letter.name }, 'the final notice before it could not be delivered');
+    await this.suppressContact(letter.key, letter.summary, this.letterData(letter), 'the final notice before it could not be delivered');
     return 'withheld';
   }
 
@@ -135,6 +137,12 @@ export class Notices {
     await this.charges.postInterest();
     const sent = await this.sendNotice(notice, `resumed/${notice.id}/${this.s.seq}`);
     if (!sent && this.invoice.contactStopped('dunning')) this.missedNotices().push(notice.id);
+  }
+
+  /** A letter's timeline data: its name and why it goes (the hand-off or offer that asked for it). */
+  private letterData(letter: QueuedLetter): Record<string, unknown> {
+    const rule = letter.offerId ? `settlement offer ${letter.offerId}` : isHandOff(letter) ? `escalation to ${letter.letter.name.replace('-handoff', '')}: hand-off letter` : `letter ${letter.letter.name}`;
+    return { letter: letter.letter.name, why: this.invoice.why(rule) };
   }
 
   private queuedLetters(): QueuedLetter[] {
@@ -173,7 +181,7 @@ export class Notices {
         const { customer, invoice } = this.invoice.input;
         await this.suppressContact(key, summary, data, why);
         await this.effects.openTask(`${key}/undelivered`, 'call', 'collector',
-          `${summary} ${why}: contact ${customer.name} about invoice #${invoice.invoiceNumber} another way`, { undelivered: key });
+          `${summary} ${why}: contact ${customer.name} about invoice #${invoice.invoiceNumber} another way`, { undelivered: key }, `notice undelivered: it ${why}`);
         return false;
       }
     }
@@ -225,7 +233,8 @@ export class Notices {
     const { customer, invoice } = this.invoice.input;
     const own = `${this.invoice.workflowId}/`;
     await this.effects.openTask(`${key.startsWith(own) ? key.slice(own.length) : key}/delivery-failed`, 'call', 'collector',
-      `Email to ${customer.name} about invoice #${invoice.invoiceNumber} did not arrive (${problem}): contact them another way`, { undelivered: key, problem });
+      `Email to ${customer.name} about invoice #${invoice.invoiceNumber} did not arrive (${problem}): contact them another way`, { undelivered: key, problem },
+      `email undelivered: ${problem}`);
   }
 
   /** The outreach workflow's answer to the request the main loop waits on (any other is stale). */

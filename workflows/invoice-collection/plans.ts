@@ -52,7 +52,7 @@ export class Plans {
     }
     const level = nextLevel(this.s.escalation);
     await this.effects.record(key, 'plan_breached', `Payment plan ${leave.planId} breached (${leave.reason}): re-escalating to ${level}`, { ...leave, level });
-    if (!this.invoice.closed) await this.escalations.escalate(level, `plan/${leave.planId}/re-escalated`, `breached payment plan ${leave.planId}`);
+    if (!this.invoice.closed) await this.escalations.escalate(level, `plan/${leave.planId}/re-escalated`, `breached payment plan ${leave.planId}`, 'payment plan breached');
     return this.invoice.state();
   }
 }

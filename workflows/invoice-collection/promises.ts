@@ -63,6 +63,6 @@ export class Promises {
     const level = nextLevel(this.s.escalation);
     await this.effects.record(`promise/${promise.promiseId}/broken`, 'promise_broken',
       `Promise ${promise.promiseId} to pay ${this.invoice.format(promise.amountMinor)} by ${promise.promisedDate} broken: re-escalating to ${level}`, { promise, level });
-    await this.escalations.escalate(level, `promise/${promise.promiseId}/re-escalated`, `broken promise ${promise.promiseId}`);
+    await this.escalations.escalate(level, `promise/${promise.promiseId}/re-escalated`, `broken promise ${promise.promiseId}`, 'promise broken');
   }
 }

@@ -49,7 +49,7 @@ export class Settlements {
     } else {
       await this.effects.openTask(`settlement/${offer.offerId}/approval`, 'approval', 'management',
         `Approve settlement ${offer.offerId}: ${this.invoice.format(offer.amount.amountMinor)} for a balance of ${this.invoice.formatBalance()} (${bp / 100} % discount, above the ${terms.approvalLimitPercent} % limit)`,
-        { settlement: this.s.settlement });
+        { settlement: this.s.settlement }, `settlement discount above the ${terms.approvalLimitPercent} % approval limit`);
     }
     return this.answer();
   }

@@ -39,7 +39,8 @@ export class WriteOff {
     const why = early ? ` (${this.s.earlyReviewReason})` : '';
     await this.effects.openTask(`write-off-review-${this.s.reviewsOpened}`, 'write_off_review', 'management',
       `Write-off review: invoice #${input.invoice.invoiceNumber}, ${this.invoice.formatBalance()} at ${this.invoice.daysPastDue()} days${why}`,
-      { requiredApprover: requiredApprover(this.s.balance.balanceMinor, this.s.balance.currency, policy.writeOff), approvalHierarchy: policy.writeOff.approvalHierarchy });
+      { requiredApprover: requiredApprover(this.s.balance.balanceMinor, this.s.balance.currency, policy.writeOff), approvalHierarchy: policy.writeOff.approvalHierarchy },
+      early ? `early write-off review: ${this.s.earlyReviewReason}` : `write-off review at ${policy.writeOff.reviewAfterDays} days`);
     this.invoice.updateSearchAttributes();
     const answered = () => this.invoice.closed || this.decision !== undefined;
     while (!answered()) {

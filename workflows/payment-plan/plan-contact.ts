@@ -7,6 +7,7 @@
 import type { DunningNoticeInput } from '../../activities/notices/activities';
 import type { CollectionEvent } from '../../activities/collection-log/collection-event';
 import { daysPastDue } from '../../src/domain/calendar';
+import type { Why } from '../../src/domain/why';
 import type { ContactRequest, OutreachInput } from '../customer-outreach/definitions';
 import type { Plan } from './plan';
 
@@ -42,6 +43,17 @@ function planEvent(plan: Plan, key: string, type: string, summary: string, data:
   };
 }
 
+/** Why a plan's message goes: the plan's policy version and rule, and what the plan stands at. */
+function planWhy(plan: Plan, rule: string, dueDate: string, owedMinor: number): Why {
+  return {
+    policyId: plan.policy.policyId, policyVersion: plan.policy.version, rule,
+    inputs: {
+      balanceMinor: owedMinor, currency: plan.currency, daysPastDue: daysPastDue(dueDate, Date.now()), interestMinor: 0, lateFeeMinor: 0,
+      planId: plan.planId, totalMinor: plan.totalMinor, paidMinor: plan.paidMinor,
+    },
+  };
+}
+
 function request(plan: Plan, key: string, notice: DunningNoticeInput): { outreach: OutreachInput; request: ContactRequest } {
   return { outreach: outreachOf(plan), request: { requestId: key, requester: plan.workflowId, purpose: 'plan', severity: PLAN_SEVERITY, notice } };
 }
@@ -73,7 +85,9 @@ export function agreementLetter(plan: Plan): { outreach: OutreachInput; request:
         })),
       },
     },
-    event: planEvent(plan, key, 'plan_agreement_letter', summary, { installments: plan.schedule.length }),
+    event: planEvent(plan, key, 'plan_agreement_letter', summary, {
+      installments: plan.schedule.length, why: planWhy(plan, `payment plan ${plan.planId} agreed`, first.dueDate, plan.totalMinor - plan.paidMinor),
+    }),
   });
 }
 
@@ -95,6 +109,9 @@ export function installmentReminder(plan: Plan, number: number, owedMinor: numbe
     },
     template: 'reminder-upcoming',
     tone: 'friendly',
-    event: planEvent(plan, key, 'plan_installment_reminder', summary, { installment: number, dueDate: installment.dueDate, owedMinor }),
+    event: planEvent(plan, key, 'plan_installment_reminder', summary, {
+      installment: number, dueDate: installment.dueDate, owedMinor,
+      why: planWhy(plan, `payment plan reminder ${plan.policy.paymentPlans.reminderDaysBefore} days before installment ${number}`, installment.dueDate, owedMinor),
+    }),
   });
 }

@@ -17,7 +17,7 @@ export function taskRoutes(db: Pool): Router {
     if (!parsed.success) throw fromZod(parsed.error, 'query');
     const tasks = await db.query(
       `SELECT t.task_id AS "taskId", t.kind, t.level, t.title, t.priority, t.status, t.invoice_id AS "invoiceId",
-              t.customer_id AS "customerId", t.context, t.created_at AS "createdAt"
+              t.customer_id AS "customerId", t.context, t.why, t.created_at AS "createdAt"
        FROM tasks t WHERE t.status = $1 ORDER BY t.priority DESC, t.task_id LIMIT $2`,
       [parsed.data.status, parsed.data.limit]);
     res.json({ tasks: tasks.rows });
