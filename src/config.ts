@@ -1,9 +1,42 @@
 /** All configuration, read once from the environment and validated; nothing else reads process.env. */
 import { z } from 'zod';
+import { KEY_BYTES, type EncryptionKey } from './encryption/encryption-codec';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalText = z.string().trim().min(1).optional();
 const unsetWhenEmpty = <S extends z.ZodType>(schema: S) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * `id:base64,id:base64,…`, the key that encrypts first. Refusals name the key by its id or position,
+ * never by its value: a start-up error must not print a secret into the logs.
+ */
+const encryptionKeyRing = z.string().transform((text, ctx): EncryptionKey[] => {
+  const ring: EncryptionKey[] = [];
+  text.split(',').forEach((entry, index) => {
+    const [id, value, ...rest] = entry.trim().split(':');
+    const which = `key ${index + 1}`;
+    const refuse = (message: string) => ctx.addIssue({ code: 'custom', message: `${message} (openssl rand -base64 32 makes a key)` });
+    if (value === undefined || rest.length > 0) return refuse(`${which} must be written id:base64-key`);
+    if (!KEY_ID.test(id)) return refuse(`${which} needs an id of 1 to 64 letters, digits, dots, dashes or underscores before its colon`);
+    if (ring.some((known) => known.id === id)) return refuse(`key id "${id}" appears twice: each key needs its own id`);
+    const key = Buffer.from(value, 'base64');
+    if (!BASE64.test(value) || key.length !== KEY_BYTES) return refuse(`key "${id}" must be ${KEY_BYTES} bytes in base64; it is ${BASE64.test(value) ? `${key.length} bytes` : 'not base64'}`);
+    ring.push({ id, key });
+  });
+  return ring;
+});
+
+/** `origin,origin,…`: each a scheme, host and port, as a browser sends it in `Origin`. */
+const origins = z.string().transform((text, ctx) => {
+  const list = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin such as http://localhost:8233` });
+  }
+  return list;
+});
 
 const environmentSchema = z.object({
   DATABASE_URL: optionalText,
@@ -43,6 +76,11 @@ const environmentSchema = z.object({
   WEBHOOK_SECRET: unsetWhenEmpty(z.string().trim().min(32, 'must be at least 32 characters: it is the HMAC key senders sign with')),
   // Resend's delivery events (delivered, bounced, complained), signed with the endpoint's secret from Resend.
   RESEND_WEBHOOK_SECRET: unsetWhenEmpty(z.string().trim().regex(/^whsec_\S+$/, "must be the webhook's signing secret from Resend, starting with whsec_")),
+
+  // Encrypted Temporal payloads: unset leaves them readable (as before); an empty value, as compose passes an unset one, is unset.
+  PAYLOAD_ENCRYPTION_KEYS: unsetWhenEmpty(encryptionKeyRing),
+  // Browser origins allowed to call the codec endpoint (the Temporal Web UI's); the local dev server's UI by default.
+  CODEC_CORS_ORIGINS: unsetWhenEmpty(origins),
 });
 
 /** The engine's settings. */
@@ -62,7 +100,11 @@ export interface Config {
     tlsKeyPath?: string;
     devServerPort: number;
     devServerUiPort: number;
+    /** Payload encryption for every client and worker: the first key seals, all of them open; undefined sends payloads readable. */
+    encryption?: { keys: EncryptionKey[] };
   };
+  /** Browser origins (the Temporal Web UI's) that may call the codec endpoint. */
+  codecCorsOrigins: string[];
   httpPort: number;
   /** The address the HTTP API listens on: 127.0.0.1 unless HOST opens it (0.0.0.0, ::, an interface's address). */
   httpHost: string;
@@ -106,7 +148,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       tlsKeyPath: env.TEMPORAL_TLS_KEY_PATH,
       devServerPort: env.TEMPORAL_PORT,
       devServerUiPort: env.TEMPORAL_UI_PORT,
+      encryption: env.PAYLOAD_ENCRYPTION_KEYS ? { keys: env.PAYLOAD_ENCRYPTION_KEYS } : undefined,
     },
+    codecCorsOrigins: env.CODEC_CORS_ORIGINS ?? [`http://localhost:${env.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`],
     httpPort: env.PORT,
     httpHost: env.HOST,
     reconcile: { intervalMs: env.RECONCILE_INTERVAL_SECONDS * 1000, graceMs: env.RECONCILE_GRACE_SECONDS * 1000 },

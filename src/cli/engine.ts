@@ -7,6 +7,7 @@ import { TemplateLibrary } from '../notices/template-library';
 import { createApp } from '../api/app';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { engineDataConverter } from '../encryption/data-converter';
 import { connectWorker } from '../temporal/connection';
 import { createCollectionsWorker } from '../temporal/worker';
 import { startRegistrationReconciler } from '../invoices/reconcile-registrations';
@@ -35,6 +36,7 @@ export async function startWorkerRole(config: Config, log: Logger, database: Ope
   const connection = await connectWorker(config.temporal, temporal.address);
   const worker: Worker = await createCollectionsWorker({
     connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities,
+    dataConverter: engineDataConverter(config.temporal.encryption),
   });
   const running = worker.run();
   const reconciler = startRegistrationReconciler({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue, log },
@@ -55,7 +57,7 @@ export interface RunningApi {
 }
 
 /** How a client on this machine reaches an API listening on `host`. */
-function localUrl(host: string, port: number): string {
+export function localUrl(host: string, port: number): string {
   if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
   if (host === '::') return `http://localhost:${port}`;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -12,6 +12,7 @@ import { connectClient } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { assertSearchAttributes } from '../temporal/search-attributes';
 import { ensureTemporalCli } from '../temporal/toolchain';
+import { localUrl } from './engine';
 
 export interface OpenDatabase {
   db: Pool;
@@ -75,6 +76,8 @@ export async function openTemporal(config: Config, log: Logger, options: { allow
       port: config.temporal.devServerPort,
       uiPort: config.temporal.devServerUiPort,
       namespace: config.temporal.namespace,
+      // Encrypted payloads: the Web UI asks the API's codec endpoint to decode them.
+      codecEndpoint: config.temporal.encryption ? `${localUrl(config.httpHost, config.httpPort)}/v1/codec` : undefined,
     });
     address = devServer.address;
   }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
+import { engineDataConverter } from '../encryption/data-converter';
 
 function connectionOptions(config: Config['temporal'], address: string) {
   const clientCert = config.tlsCertPath && config.tlsKeyPath
@@ -16,10 +17,10 @@ function connectionOptions(config: Config['temporal'], address: string) {
   };
 }
 
-/** A client connection (API, CLI, demo). */
+/** A client connection (API, CLI, demo), encrypting payloads when keys are configured. */
 export async function connectClient(config: Config['temporal'], address: string): Promise<{ connection: Connection; client: Client }> {
   const connection = await Connection.connect(connectionOptions(config, address));
-  return { connection, client: new Client({ connection, namespace: config.namespace }) };
+  return { connection, client: new Client({ connection, namespace: config.namespace, dataConverter: engineDataConverter(config.encryption) }) };
 }
 
 /** A worker connection. */

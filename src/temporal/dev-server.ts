@@ -19,8 +19,13 @@ function portAnswers(port: number): Promise<boolean> {
   });
 }
 
-/** Starts `temporal server start-dev` with this project's search attributes and waits until it listens. */
-export async function startDevServer(options: { cliPath: string; dataDir: string; port: number; uiPort: number; namespace: string }): Promise<DevServer> {
+/**
+ * Starts `temporal server start-dev` with this project's search attributes and waits until it listens;
+ * with `codecEndpoint`, its Web UI sends payloads there to be decoded.
+ */
+export async function startDevServer(options: {
+  cliPath: string; dataDir: string; port: number; uiPort: number; namespace: string; codecEndpoint?: string;
+}): Promise<DevServer> {
   if (await portAnswers(options.port)) {
     throw new Error(`port ${options.port} is already in use: stop the other Temporal server, or set TEMPORAL_ADDRESS to use it`);
   }
@@ -34,6 +39,7 @@ export async function startDevServer(options: { cliPath: string; dataDir: string
     '--namespace', options.namespace,
     '--log-level', 'error',
     ...devServerSearchAttributeArgs(),
+    ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   // However the process ends (a second Ctrl-C, a crash), the dev server must not outlive it.
   const killOnExit = () => { child.kill('SIGKILL'); };

@@ -12,6 +12,8 @@ export interface WorkerOptions {
   activities: CollectionsActivities;
   /** A pre-built bundle (tests build one per file); otherwise the workflows are bundled at start. */
   workflowBundle?: TemporalWorkerOptions['workflowBundle'];
+  /** Payload codecs (encryption); the activities' `Context.current().client` inherits it from the worker. */
+  dataConverter?: TemporalWorkerOptions['dataConverter'];
 }
 
 export function createCollectionsWorker(options: WorkerOptions): Promise<Worker> {
@@ -20,6 +22,7 @@ export function createCollectionsWorker(options: WorkerOptions): Promise<Worker>
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    dataConverter: options.dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

@@ -18,3 +18,44 @@ test('the API listens on loopback unless HOST opens it', () => {
   expect(loadConfig({ HOST: '::' }).httpHost).toBe('::');
   expect(() => loadConfig({ HOST: 'any where' })).toThrow(/HOST/);
 });
+
+describe('PAYLOAD_ENCRYPTION_KEYS', () => {
+  const k1 = Buffer.alloc(32, 1).toString('base64');
+  const k2 = Buffer.alloc(32, 2).toString('base64');
+
+  test('unset (or empty, as compose passes it) leaves payloads unencrypted', () => {
+    expect(loadConfig({}).temporal.encryption).toBeUndefined();
+    expect(loadConfig({ PAYLOAD_ENCRYPTION_KEYS: '' }).temporal.encryption).toBeUndefined();
+  });
+
+  test('a ring of id:base64 keys, the one that encrypts first', () => {
+    const { keys } = loadConfig({ PAYLOAD_ENCRYPTION_KEYS: `k2:${k2}, k1:${k1}` }).temporal.encryption!;
+    expect(keys.map((key) => key.id)).toEqual(['k2', 'k1']);
+    expect(keys[0].key).toEqual(Buffer.alloc(32, 2));
+    expect(keys[1].key).toEqual(Buffer.alloc(32, 1));
+  });
+
+  test.each([
+    ['a key that is not 32 bytes', `k1:${Buffer.alloc(16).toString('base64')}`, /PAYLOAD_ENCRYPTION_KEYS: key "k1" must be 32 bytes in base64; it is 16 bytes/],
+    ['a key that is not base64', 'k1:not*base64', /key "k1" must be 32 bytes in base64; it is not base64/],
+    ['the same id twice', `k1:${k1},k1:${k2}`, /key id "k1" appears twice/],
+    ['an entry without an id', k1, /key 1 must be written id:base64-key/],
+    ['an id with spaces', `my key:${k1}`, /key 1 needs an id of 1 to 64 letters/],
+    ['the key and its id swapped', `${k2}:k1`, /key 1 needs an id/],
+  ])('%s stops start-up naming the variable and the reason, never the key', (_what, value, reason) => {
+    expect(() => loadConfig({ PAYLOAD_ENCRYPTION_KEYS: value })).toThrow(reason);
+    try {
+      loadConfig({ PAYLOAD_ENCRYPTION_KEYS: value });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(k1);
+      expect((error as Error).message).not.toContain(k2);
+    }
+  });
+});
+
+test('the codec endpoint answers browsers from the local Web UI unless CODEC_CORS_ORIGINS says otherwise', () => {
+  expect(loadConfig({}).codecCorsOrigins).toEqual(['http://localhost:8233', 'http://127.0.0.1:8233']);
+  expect(loadConfig({ TEMPORAL_UI_PORT: '9000' }).codecCorsOrigins).toContain('http://localhost:9000');
+  expect(loadConfig({ CODEC_CORS_ORIGINS: 'https://temporal.example.com' }).codecCorsOrigins).toEqual(['https://temporal.example.com']);
+  expect(() => loadConfig({ CODEC_CORS_ORIGINS: 'https://temporal.example.com/ui' })).toThrow(/CODEC_CORS_ORIGINS: "https:\/\/temporal.example.com\/ui" is not an origin/);
+});
