@@ -70,6 +70,11 @@ const environmentSchema = z.object({
   MAIL_FROM: z.string().default('Accounts Receivable <ar@example.com>'),
   COMPANY_NAME: z.string().default('Example Co.'),
   COLLECTIONS_PHONE: z.string().default('+1 555 0100'),
+  // SMS through Twilio: all three set, or none (texts then go to the outbox table).
+  TWILIO_ACCOUNT_SID: unsetWhenEmpty(z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, "must be the Twilio account's SID: AC and 32 hexadecimal digits")),
+  TWILIO_AUTH_TOKEN: unsetWhenEmpty(z.string().trim().min(16, "must be the Twilio account's auth token")),
+  SMS_FROM: unsetWhenEmpty(z.string().trim().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be the sending number in E.164 (+15550100) or a messaging service SID (MG…)')),
+  TWILIO_BASE_URL: optionalText,
 
   // Payment webhooks: each is served only when its secret is set (an empty value, as compose passes an unset one, is unset).
   STRIPE_WEBHOOK_SECRET: unsetWhenEmpty(z.string().trim().regex(/^whsec_\S+$/, 'must be the endpoint\'s signing secret from Stripe, starting with whsec_')),
@@ -122,6 +127,8 @@ export interface Config {
     companyName: string;
     collectionsPhone: string;
   };
+  /** Twilio's account and sending number; undefined sends texts to the outbox table. */
+  sms?: { accountSid: string; authToken: string; from: string; baseUrl?: string };
   /** Signing secrets of the payment webhooks; a webhook without its secret answers 503. */
   webhooks: { stripeSecret?: string; genericSecret?: string; resendSecret?: string };
 }
@@ -165,5 +172,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       collectionsPhone: env.COLLECTIONS_PHONE,
     },
     webhooks: { stripeSecret: env.STRIPE_WEBHOOK_SECRET, genericSecret: env.WEBHOOK_SECRET, resendSecret: env.RESEND_WEBHOOK_SECRET },
+    sms: smsSettings(env),
   };
+}
+
+const SMS_VARIABLES = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'SMS_FROM'] as const;
+
+/** Twilio's settings when all three are set; some without the others is a mistake worth stopping for. */
+function smsSettings(env: z.infer<typeof environmentSchema>): Config['sms'] {
+  const missing = SMS_VARIABLES.filter((name) => !env[name]);
+  if (missing.length === SMS_VARIABLES.length) return undefined;
+  if (missing.length > 0) throw new Error(`invalid configuration:\n${missing.map((name) => `  ${name}: must be set with ${SMS_VARIABLES.filter((n) => n !== name).join(' and ')}`).join('\n')}`);
+  return { accountSid: env.TWILIO_ACCOUNT_SID as string, authToken: env.TWILIO_AUTH_TOKEN as string, from: env.SMS_FROM as string, baseUrl: env.TWILIO_BASE_URL };
 }

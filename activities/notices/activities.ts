@@ -9,8 +9,12 @@ import { formatMoney, type Money } from '../../src/domain/money';
 import { whyOf } from '../../src/domain/why';
 import { appendCollectionEvent, type CollectionEvent } from '../collection-log/collection-event';
 import { staleContactReason, type InvoiceContactState } from './contact-guard';
-import { throwIfCancelled, whileHeartbeating, withTimeout } from './activity-liveness';
+import { throwIfCancelled } from './activity-liveness';
 import type { MailTransport } from './mail-transport';
+import type { SmsTransport } from './sms-transport';
+import { deliverOnChannel, type ChannelDelivery } from './channel-delivery';
+import { readContactProfile } from './contact-profile';
+import { chooseChannel } from '../../src/domain/contact-channels';
 import type { NoticeVariables, RenderedEmail, TemplateLibrary } from '../../src/notices/template-library';
 import type { NoticeInvoiceRow } from '../../src/notices/notice-variables';
 
@@ -78,6 +82,8 @@ export interface NoticeDependencies {
   templates: TemplateLibrary;
   /** Undefined when no Resend API key is configured: notices go to the outbox table. */
   transport?: MailTransport;
+  /** Undefined when no SMS provider is configured: texts go to the outbox table. */
+  sms?: SmsTransport;
   from: string;
   companyName: string;
   collectionsPhone: string;
@@ -173,7 +179,7 @@ export function createNoticeActivities(deps: NoticeDependencies) {
       const invoiceIds = [...new Set(message.notices.map((n) => n.event.invoiceId))].sort();
       const rows = await client.query<InvoiceContactState & { invoice_id: string }>(
         'SELECT invoice_id, status, contact_hold, dunning_paused, state_seq FROM invoices WHERE invoice_id = ANY($1) ORDER BY invoice_id FOR UPDATE', [invoiceIds]);
-      const customer = await client.query<{ do_not_contact: boolean }>('SELECT do_not_contact FROM customers WHERE customer_id = $1', [message.notices[0].customer.customerId]);
+      const profile = await readContactProfile(client, message.notices[0].customer.customerId, message.notices[0].customer.email);
       const outcomes = new Map<string, NoticeOutcome>(settled);
       const live: DunningNoticeInput[] = [];
       for (const notice of message.notices) {
@@ -188,39 +194,22 @@ export function createNoticeActivities(deps: NoticeDependencies) {
       }
       const finish = () => keys.map((key) => outcomes.get(key) as NoticeOutcome);
       if (live.length === 0) return finish();
+      const [lead] = live;
+      const choice = chooseChannel(profile, lead.letter ? 'letter' : 'reminder');
       const why = expired ? { text: PROVIDER_WINDOW_PASSED, delivery: 'expired' as const }
-        : customer.rows[0]?.do_not_contact ? { text: 'the customer asked not to be emailed', delivery: 'withheld' as const } : null;
+        : choice.channel === null && choice.delivery === 'withheld' ? { text: choice.reason, delivery: 'withheld' as const } : null;
       if (why) {
         for (const notice of live) outcomes.set(notice.event.idempotencyKey, await suppress(client, notice, why.text, why.delivery));
         return finish();
       }
       throwIfCancelled();
       const email = render(live);
-      const [lead] = live;
       const summaryOf = (notice: DunningNoticeInput, what: string) => `${notice.event.summary}: ${what}${live.length > 1 ? ` (one message for ${live.length} invoices)` : ''}`;
-      const recipient = lead.customer.email;
-      let status: 'sent' | 'outbox' | 'not_sent';
-      let messageId: string | undefined;
-      if (!recipient) status = 'not_sent';
-      else if (!deps.transport) status = 'outbox';
-      else {
-        const transport = deps.transport;
-        messageId = await whileHeartbeating(withTimeout(
-          transport.send({ from: deps.from, to: recipient, subject: email.subject, text: email.text, html: email.html, tags: [{ name: 'template', value: lead.template }] }, message.messageKey),
-          deps.sendTimeoutMs ?? SEND_TIMEOUT_MS,
-        ));
-        status = 'sent';
-      }
-      const what = status === 'sent' ? `sent to ${recipient}` : status === 'outbox' ? 'written to the outbox (no Resend API key)' : 'not sent, no email address on file';
-      for (const notice of live) outcomes.set(notice.event.idempotencyKey, { key: notice.event.idempotencyKey, delivery: await settle(client, notice, email, status, summaryOf(notice, what), messageId) });
-      if (status === 'outbox') {
-        // One outbox row per message, under the key of the notice it leads with.
-        await client.query(
-          `INSERT INTO outbox (idempotency_key, recipient, sender, subject, body_text, body_html) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (idempotency_key) DO NOTHING`,
-          [lead.event.idempotencyKey, recipient, deps.from, email.subject, email.text, email.html],
-        );
-      }
+      const delivered = await deliverOnChannel({ ...deps, sendTimeoutMs: deps.sendTimeoutMs ?? SEND_TIMEOUT_MS }, client, choice, {
+        messageKey: message.messageKey, noticeKeys: live.map((n) => n.event.idempotencyKey), customerId: lead.customer.customerId, customerName: lead.customer.name,
+        template: lead.template, email, variables: variables(live),
+      });
+      for (const notice of live) outcomes.set(notice.event.idempotencyKey, { key: notice.event.idempotencyKey, delivery: await settle(client, notice, delivered, summaryOf(notice, delivered.what)) });
       return finish();
     });
   }
@@ -248,14 +237,15 @@ export function createNoticeActivities(deps: NoticeDependencies) {
     },
   };
 
-  async function settle(client: PoolClient, input: DunningNoticeInput, email: RenderedEmail, status: 'sent' | 'outbox' | 'not_sent', summary: string, providerMessageId?: string): Promise<NoticeDelivery> {
+  async function settle(client: PoolClient, input: DunningNoticeInput, delivered: ChannelDelivery, summary: string): Promise<NoticeDelivery> {
+    const { status, providerMessageId, content, channel, recipient } = delivered;
     await client.query(
       `UPDATE communications SET status = $2, provider_message_id = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() END,
-         subject = $4, body_text = $5, body_html = $6
+         subject = $4, body_text = $5, body_html = $6, channel = $7, recipient = $8
        WHERE idempotency_key = $1`,
-      [input.event.idempotencyKey, status, providerMessageId ?? null, email.subject, email.text, email.html],
+      [input.event.idempotencyKey, status, providerMessageId ?? null, content.subject, content.text, content.html, channel, recipient],
     );
-    await appendCollectionEvent(client, { ...input.event, summary, data: { ...input.event.data, delivery: status, providerMessageId } });
+    await appendCollectionEvent(client, { ...input.event, summary, data: { ...input.event.data, delivery: status, channel, providerMessageId } });
     return status;
   }
 

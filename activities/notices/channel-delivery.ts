@@ -41,6 +41,7 @@ export interface ChannelDelivery {
 export interface ChannelMessage {
   messageKey: string;
   noticeKeys: string[];
+  customerId: string;
   customerName: string;
   template: string;
   email: RenderedEmail;
@@ -92,9 +93,15 @@ async function deliverSms(deps: ChannelDependencies, client: PoolClient, to: str
     const providerMessageId = await whileHeartbeating(withTimeout(sms.send({ to, body }), deps.sendTimeoutMs));
     return { ...base, status: 'sent', providerMessageId, what: `texted to ${to}` };
   } catch (error) {
+    if (!(error instanceof ApplicationFailure)) throw error; // no answer: the text may have left, so it is not sent again
     // The provider answered (refused or failed): nothing was sent, so a retry may send.
-    if (error instanceof ApplicationFailure) await deps.db.query('UPDATE communications SET attempted_at = NULL WHERE idempotency_key = ANY($1)', [message.noticeKeys]);
-    throw error;
+    await deps.db.query('UPDATE communications SET attempted_at = NULL WHERE idempotency_key = ANY($1)', [message.noticeKeys]);
+    if (error.type !== 'SmsRejected') throw error;
+    // The number itself is refused (invalid, or the customer replied STOP): the next attempt takes the next channel.
+    await deps.db.query(
+      "UPDATE customer_contacts SET unusable_reason = $3, updated_at = now() WHERE customer_id = $1 AND channel = 'sms' AND address = $2",
+      [message.customerId, to, error.message]);
+    throw ApplicationFailure.retryable(`${error.message}; the next attempt takes the customer's next channel`, 'ChannelUnusable');
   }
 }
 

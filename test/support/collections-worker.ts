@@ -9,8 +9,8 @@ import { workflowBundle } from './temporal';
 
 export const TEST_FROM = 'Example Co. AR <ar@example.com>';
 
-/** Notice settings a test may shorten: how long a provider call may take, how long the provider remembers a key. */
-export type NoticeTimings = Pick<ActivityDependencies, 'sendTimeoutMs' | 'providerWindowMs'>;
+/** Notice settings a test may change: how long a provider call may take, how long the provider remembers a key, an SMS transport. */
+export type NoticeTimings = Pick<ActivityDependencies, 'sendTimeoutMs' | 'providerWindowMs' | 'sms'>;
 
 export function testActivities(db: Pool, resendBaseUrl?: string, timings: NoticeTimings = {}) {
   return createActivities({

@@ -1,7 +1,8 @@
 /**
  * /v1/customers/{customerId}/…: the account as a whole, kept by the customer's outreach workflow:
  * its "do not dun" flag (every invoice of the customer stops contacting them until it is lifted)
- * and its communication timeline (what was sent when, for which invoices).
+ * its communication timeline (what was sent when, for which invoices), and how the customer is
+ * reached (channels in order of preference, a named contact per channel).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Router } from 'express';
@@ -11,7 +12,8 @@ import { businessKey, text } from '../../domain/invoice-messages';
 import { latestPolicy } from '../../policies/policy-store';
 import { communicationTimelineQuery, customerOutreachWorkflowId, setDoNotDunSignal } from '../../../workflows/customer-outreach/definitions';
 import { callerOf } from '../access/access-control';
-import { notFound, parseRequest } from '../problem';
+import { fieldProblem, notFound, parseRequest } from '../problem';
+import { changeCustomerContacts, ContactChangeRefused, customerContactSchema, readContacts } from '../../customers/customer-contacts';
 
 export const doNotDunSchema = z.object({
   on: z.boolean({ error: 'must be true or false' }),
@@ -61,6 +63,26 @@ export function customerRoutes(deps: CustomerRouteDependencies): Router {
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       res.json({ customerId, messages: [] }); // nothing has been sent to this customer yet
+    }
+  });
+
+  router.get('/customers/:customerId/contact', async (req, res) => {
+    const { customerId } = parseRequest(customerPath, req.params, 'path');
+    const contacts = await readContacts(deps.db, customerId);
+    if (!contacts) throw notFound(`customer ${customerId}`);
+    res.json(contacts);
+  });
+
+  router.post('/customers/:customerId/contact', async (req, res) => {
+    const { customerId } = parseRequest(customerPath, req.params, 'path');
+    const body = parseRequest(customerContactSchema, req.body, 'body');
+    try {
+      const contacts = await changeCustomerContacts(deps.db, customerId, body);
+      if (!contacts) throw notFound(`customer ${customerId}`);
+      res.json(contacts);
+    } catch (error) {
+      if (error instanceof ContactChangeRefused) throw fieldProblem(error.field, error.reason);
+      throw error;
     }
   });
 
