@@ -152,6 +152,7 @@ const child = (prefix: string) => segmentOf(() => [`${prefix}-1`, `${prefix}-2`]
 const template = segmentOf(() => ['final-notice', 'reminder-upcoming', 'call-30-days', 'settlement-offer'], ['nope']);
 const plan = segmentOf(() => ['FZ-PLAN-1', 'FZ-PLAN-2'], ['FZ-PLAN-404']);
 const customerSegment = segmentOf(() => ['FZ-C-1', 'FZ-C-2'], ['FZ-C-404']);
+const subscription = segmentOf(() => ['sub_0000000000000001'], ['sub_zz', 'nope']);
 const fuzzInvoices = fc.array(fc.constantFrom('FZ-INV-1', 'FZ-INV-2', 'FZ-INV-3', 'NOPE'), { minLength: 0, maxLength: 4 });
 
 const I = ['/invoices/', invoice];
@@ -211,6 +212,14 @@ const ROUTE_SPECS: RouteSpec[] = [
     body: body({ type: fc.constantFrom('email.bounced', 'email.delivered', 'email.opened', 'nope'), data: fc.jsonValue({ maxDepth: 2 }) }) },
   { method: 'POST', pattern: '/webhooks/generic', parts: ['/webhooks/generic'], weight: 1,
     body: body({ type: fc.constantFrom('payment', 'reversal', 'dispute', 'nope'), invoiceId: key('FZ-INV'), amount: money }) },
+  { method: 'POST', pattern: '/subscriptions', parts: ['/subscriptions'], weight: 1, body: body({
+    url: fc.constantFrom('https://erp.fuzz.example/hooks', 'http://127.0.0.1:9/hooks', 'http://erp.fuzz.example/hooks', 'ftp://x', 'https://user:pw@x.example/'),
+    eventTypes: fc.array(fc.constantFrom('invoice.paid', 'invoice.escalated', 'invoice.written_off', 'promise.broken', 'invoice.nope'), { maxLength: 3 }), description: words,
+  }) },
+  { method: 'GET', pattern: '/subscriptions', parts: ['/subscriptions'], weight: 1 },
+  { method: 'POST', pattern: '/subscriptions/:subscriptionId/deactivate', parts: ['/subscriptions/', subscription, '/deactivate'], body: body({}), weight: 1 },
+  { method: 'GET', pattern: '/subscriptions/:subscriptionId/deliveries', parts: ['/subscriptions/', subscription, '/deliveries'],
+    query: { status: fc.constantFrom('pending', 'delivered', 'failed', 'cancelled', 'nope'), limit: fc.integer({ min: 0, max: 600 }) } },
   { method: 'GET', pattern: '/webhook-events', parts: ['/webhook-events'],
     query: { status: fc.constantFrom('unmatched', 'refused', 'failed', 'ignored', 'applied', 'nope'), limit: fc.integer({ min: 0, max: 600 }) } },
   { method: 'POST', pattern: '/policies/validate', parts: ['/policies/validate'], body: policyDocument, weight: 3 },

@@ -1,5 +1,6 @@
 /** The append-only collection timeline and the invoice read model it keeps current. */
 import type { PoolClient } from 'pg';
+import { enqueueOutboundEvent } from '../../src/events/outbox';
 
 /** The workflow's state as the read model stores it; `seq` orders snapshots so a late retry never wins. */
 export interface InvoiceSnapshot {
@@ -35,13 +36,18 @@ export interface CollectionEvent {
   snapshot: InvoiceSnapshot;
 }
 
-/** Appends the event (once per key) and moves the read model forward; returns false for a repeat. */
+/**
+ * Appends the event (once per key), queues its outbound event for subscribers if it is one (in the
+ * same transaction, so a retried activity never queues it twice) and moves the read model forward;
+ * returns false for a repeat.
+ */
 export async function appendCollectionEvent(client: PoolClient, event: CollectionEvent): Promise<boolean> {
   const inserted = await client.query(
     `INSERT INTO collection_events (idempotency_key, invoice_id, workflow_id, type, summary, occurred_at, data)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
     [event.idempotencyKey, event.invoiceId, event.workflowId, event.type, event.summary, event.occurredAt, JSON.stringify(event.data ?? {})],
   );
+  if (inserted.rowCount === 1) await enqueueOutboundEvent(client, event);
   const s = event.snapshot;
   await client.query(
     `UPDATE invoices SET status = $2, balance_minor = $3, paid_minor = $4, credit_minor = $5, escalation_level = $6,

@@ -11,6 +11,7 @@ import { engineDataConverter } from '../encryption/data-converter';
 import { connectWorker } from '../temporal/connection';
 import { createCollectionsWorker } from '../temporal/worker';
 import { startRegistrationReconciler } from '../invoices/reconcile-registrations';
+import { startEventDispatcher } from '../events/dispatcher';
 import type { OpenDatabase, OpenTemporal } from './infrastructure';
 
 export interface RunningWorker {
@@ -20,7 +21,8 @@ export interface RunningWorker {
 /**
  * Starts a worker polling the task queue; email goes to Resend, or to the outbox without an API key.
  * Beside it runs registration reconciliation: at start and then periodically, invoices saved without
- * a workflow (the registering process died in between) get theirs.
+ * a workflow (the registering process died in between) get theirs; and the dispatcher of outbound
+ * events, sending what the activities queued to subscribers' URLs.
  */
 export async function startWorkerRole(config: Config, log: Logger, database: OpenDatabase, temporal: OpenTemporal): Promise<RunningWorker> {
   const { resendApiKey, resendBaseUrl } = config.mail;
@@ -41,8 +43,10 @@ export async function startWorkerRole(config: Config, log: Logger, database: Ope
   const running = worker.run();
   const reconciler = startRegistrationReconciler({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue, log },
     { intervalMs: config.reconcile.intervalMs, olderThanMs: config.reconcile.graceMs });
+  const dispatcher = startEventDispatcher({ db: database.db, log });
   return {
     async stop() {
+      await dispatcher.stop();
       await reconciler.stop();
       worker.shutdown();
       await running;

@@ -51,6 +51,10 @@ const REQUESTS: Record<string, { path: string; body?: unknown }> = {
   'POST /customers/:customerId/do-not-dun': { path: '/customers/C-AX-1/do-not-dun', body: { on: false, reason: 'matrix walk' } },
   'GET /customers/:customerId/communications': { path: '/customers/C-AX-1/communications' },
   'GET /webhook-events': { path: '/webhook-events' },
+  'POST /subscriptions': { path: '/subscriptions', body: { url: 'https://erp.matrix.example/hooks', eventTypes: ['invoice.paid'] } },
+  'GET /subscriptions': { path: '/subscriptions' },
+  'POST /subscriptions/:subscriptionId/deactivate': { path: '/subscriptions/sub_0000000000000001/deactivate', body: {} },
+  'GET /subscriptions/:subscriptionId/deliveries': { path: '/subscriptions/sub_0000000000000001/deliveries' },
   'POST /policies/validate': { path: '/policies/validate', body: { policyId: 'matrix', name: 'Matrix' } },
   'POST /policies/lint': { path: '/policies/lint', body: { policyId: 'matrix', name: 'Matrix' } },
   'POST /policies': { path: '/policies', body: { policyId: 'matrix', name: 'Matrix' } },
@@ -113,7 +117,7 @@ const closed = ROUTE_ACCESS.filter((access) => access.roles !== 'open');
 /** Rows of every table a request could change. */
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const table of ['invoices', 'customers', 'payments', 'disputes', 'ledger_entries', 'tasks', 'communications', 'collection_events', 'policies', 'payment_plans', 'plan_allocations']) {
+  for (const table of ['invoices', 'customers', 'payments', 'disputes', 'ledger_entries', 'tasks', 'communications', 'collection_events', 'policies', 'payment_plans', 'plan_allocations', 'event_subscriptions']) {
     counts[table] = Number((await stack.db.pool.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
   }
   return counts;

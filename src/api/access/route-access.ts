@@ -15,7 +15,8 @@
  * Reads are open to every role except those that hold personal data only some roles need: the
  * collectors' worklist (`GET /tasks`: customers' contacts and collectors' notes, which backend systems
  * have no need for), the terms recommended from a customer's payment history, and the payment-provider
- * events kept for review (`GET /webhook-events`: payment payloads, for managers and auditors).
+ * events kept for review (`GET /webhook-events`: payment payloads, for managers and auditors), and the
+ * subscribers to outbound events with their deliveries (receivers' URLs, for managers and auditors).
  * Validating and linting a policy store nothing and are open to every role, like reads.
  *
  * Open without a key: `GET /health` (liveness, for load balancers); the API reference
@@ -90,6 +91,13 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   // Payment-provider events kept for review (unmatched or refused): their payloads carry customers'
   // payment details, for the managers who resolve them and the auditors who check them.
   get('/webhook-events', ['manager', 'auditor']),
+
+  // Subscribers to outbound events: managers add and stop them; the list and the deliveries name
+  // receivers' URLs and show what was sent, for the managers who run them and the auditors who check them.
+  post('/subscriptions', ['manager']),
+  get('/subscriptions', ['manager', 'auditor']),
+  post('/subscriptions/:subscriptionId/deactivate', ['manager']),
+  get('/subscriptions/:subscriptionId/deliveries', ['manager', 'auditor']),
 
   // Policies
   post('/policies/validate', EVERY_ROLE),

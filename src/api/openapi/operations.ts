@@ -13,6 +13,8 @@ import {
 } from '../lifecycle-request-schemas';
 import { cancelInvoiceSchema, recordPaymentSchema, registerInvoiceSchema, writeOffDecisionSchema } from '../request-schemas';
 import { doNotDunSchema } from '../routes/customers';
+import { newSubscriptionSchema } from '../../events/subscriptions';
+import { deactivateSubscriptionSchema, deliveryListQuery, subscriptionIdSchema } from '../routes/subscriptions';
 import { resendEvent } from '../routes/delivery-webhook';
 import { planApprovalSchema, planCancelSchema, planPaymentSchema, planProposalSchema, recommendQuery } from '../routes/plans';
 import { policyParams, renderQuery, versionParams, versionQuery } from '../routes/policies';
@@ -21,8 +23,8 @@ import { taskListQuery } from '../routes/tasks';
 import { previewQuery } from '../routes/templates';
 import { reviewQuery, stripeEnvelope } from '../routes/webhooks';
 import {
-  cancelAcceptedSchema, communicationsSchema, deliveryAnswerSchema, doNotDunAnswerSchema, healthSchema, invoiceEventsSchema, policyLintSchema,
-  policyValidSchema, policyVersionListSchema, readModelOf, taskListSchema, templateCatalogSchema, webhookAnswerSchema, webhookEventListSchema,
+  cancelAcceptedSchema, communicationsSchema, deliveryAnswerSchema, deliveryListSchema, doNotDunAnswerSchema, healthSchema, invoiceEventsSchema, policyLintSchema,
+  policyValidSchema, policyVersionListSchema, readModelOf, subscriptionCreatedSchema, subscriptionListSchema, subscriptionSchema, taskListSchema, templateCatalogSchema, webhookAnswerSchema, webhookEventListSchema,
 } from './response-schemas';
 import { DOCS_ASSETS } from './docs-page';
 
@@ -61,7 +63,7 @@ export interface Operation {
 /** Each path parameter's schema, as the routes parse it. */
 export const PATH_PARAMETERS: Record<string, ZodType> = {
   invoiceId: businessKey, paymentId: businessKey, disputeId: businessKey, holdId: businessKey, offerId: businessKey,
-  planId: businessKey, customerId: businessKey,
+  planId: businessKey, customerId: businessKey, subscriptionId: subscriptionIdSchema,
   policyId: policyParams.shape.policyId,
   version: versionParams.shape.version,
   // The route looks the name up in the template library: an unknown one is a 404.
@@ -138,6 +140,18 @@ export const OPERATIONS: readonly Operation[] = [
     body: { name: 'DoNotDun', schema: doNotDunSchema }, answers: { 202: json('the flag is on its way to every invoice of the customer', doNotDunAnswerSchema) }, errors: [404] },
   { method: 'GET', path: '/customers/:customerId/communications', operationId: 'listCommunications', summary: 'What was sent to a customer, when, for which invoices',
     tag: 'Customers', answers: { 200: json('the communication timeline', communicationsSchema) }, errors: [404] },
+
+  { method: 'POST', path: '/subscriptions', operationId: 'createSubscription', summary: 'Subscribe a URL to outbound events; answers the signing secret, once',
+    tag: 'Subscriptions', body: { name: 'NewSubscription', schema: newSubscriptionSchema },
+    answers: { 201: json('subscribed: keep the signing secret, it is not shown again', subscriptionCreatedSchema) } },
+  { method: 'GET', path: '/subscriptions', operationId: 'listSubscriptions', summary: 'Every subscriber to outbound events, active ones first', tag: 'Subscriptions',
+    answers: { 200: json('the subscriptions, without their secrets', subscriptionListSchema) } },
+  { method: 'POST', path: '/subscriptions/:subscriptionId/deactivate', operationId: 'deactivateSubscription',
+    summary: 'Stop a subscription: nothing more is sent, waiting deliveries are cancelled', tag: 'Subscriptions',
+    body: { name: 'DeactivateSubscription', schema: deactivateSubscriptionSchema }, answers: { 200: json('the subscription, inactive', subscriptionSchema) }, errors: [404] },
+  { method: 'GET', path: '/subscriptions/:subscriptionId/deliveries', operationId: 'listSubscriptionDeliveries',
+    summary: 'A subscription\'s recent deliveries: status, attempts, last error', tag: 'Subscriptions', query: deliveryListQuery,
+    answers: { 200: json('the deliveries, newest first', deliveryListSchema) }, errors: [404] },
 
   { method: 'GET', path: '/webhook-events', operationId: 'listWebhookEvents', summary: 'Stored webhook events for review', tag: 'Webhooks',
     query: reviewQuery, answers: { 200: json('the events', webhookEventListSchema) } },

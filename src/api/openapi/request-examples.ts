@@ -51,6 +51,8 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   payPlan: { paymentId: 'PAY-7740', amount: usd(81_667) },
   cancelPlan: { reason: 'customer asked to pay in full instead' },
   setDoNotDun: { on: true, reason: 'customer in restructuring talks with our CFO' },
+  createSubscription: { url: 'https://erp.example.com/hooks/collections', eventTypes: ['invoice.paid', 'invoice.written_off'], description: 'ERP: close paid and written-off invoices' },
+  deactivateSubscription: {},
   receiveStripeEvent: {
     id: 'evt_1QmZ2F2eZvKYlo2C', type: 'payment_intent.succeeded', created: 1_795_000_000,
     data: { object: { id: 'pi_3QmZ2F2eZvKYlo2C', object: 'payment_intent', amount_received: 245_000, currency: 'usd', metadata: { invoiceId: 'INV-1001' } } },

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { collectionsPolicySchema, toneSchema } from '../../domain/policy/schema';
 import { reviewQuery } from '../routes/webhooks';
+import { DELIVERY_STATUSES, outboundEventTypeSchema } from '../../events/subscriptions';
 
 /** One failing field of a problem. */
 const fieldProblemSchema = z.object({
@@ -61,6 +62,43 @@ export const webhookAnswerSchema = z.looseObject({
 });
 
 export const deliveryAnswerSchema = z.looseObject({ eventId: z.string(), type: z.string() });
+
+/** A subscriber to outbound events, as listed: never its signing secret. */
+export const subscriptionSchema = z.object({
+  subscriptionId: z.string(),
+  url: z.string(),
+  eventTypes: z.array(outboundEventTypeSchema).nullable().describe('the types it receives; null for every type'),
+  description: z.string().nullable(),
+  active: z.boolean(),
+  createdBy: z.string().describe('the API key\'s holder'),
+  createdAt: timestamp,
+  deactivatedBy: z.string().nullable(),
+  deactivatedAt: timestamp.nullable(),
+});
+
+export const subscriptionCreatedSchema = subscriptionSchema.extend({
+  signingSecret: z.string().describe('whsec_ and base64: the Standard Webhooks secret deliveries are signed with; shown this once'),
+});
+
+export const subscriptionListSchema = z.object({ subscriptions: z.array(subscriptionSchema) });
+
+export const deliveryListSchema = z.object({
+  subscriptionId: z.string(),
+  deliveries: z.array(z.object({
+    eventId: z.string().describe('the webhook-id every attempt carries'),
+    type: outboundEventTypeSchema,
+    invoiceId: z.string(),
+    occurredAt: timestamp,
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.number().int(),
+    lastAttemptAt: timestamp.nullable(),
+    nextAttemptAt: timestamp.nullable().describe('when a pending delivery is tried next'),
+    lastStatusCode: z.number().int().nullable().describe('the receiver\'s HTTP status at the last attempt; null when it did not answer'),
+    lastError: z.string().nullable(),
+    deliveredAt: timestamp.nullable(),
+    createdAt: timestamp,
+  })).describe('newest first'),
+});
 
 export const policyVersionListSchema = z.object({
   policy: collectionsPolicySchema,
