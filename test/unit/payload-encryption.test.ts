@@ -1,5 +1,7 @@
-/** The payload codec: AES-256-GCM round trip, key rotation, unknown keys, tampering, and payloads recorded before encryption. */
-import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
+/** The payload codec: AES-256-GCM round trip, key rotation, unknown keys, tampering, payloads recorded before encryption; and failures sealed too. */
+import { ApplicationFailure, defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
+import { decodeOptionalFailureToOptionalError, encodeErrorToFailure, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import { engineDataConverter } from '../../src/encryption/data-converter';
 import { EncryptionCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, type EncryptionKey } from '../../src/encryption/encryption-codec';
 
 const k1: EncryptionKey = { id: 'k1', key: Buffer.alloc(32, 1) };
@@ -72,4 +74,21 @@ test('payloads recorded before encryption was turned on pass through unchanged',
 test('a ring needs a key, and every key 32 bytes', () => {
   expect(() => new EncryptionCodec([])).toThrow(/at least one key/);
   expect(() => new EncryptionCodec([{ id: 'short', key: Buffer.alloc(16) }])).toThrow('encryption key short must be 32 bytes, not 16');
+});
+
+describe('the engine\'s data converter', () => {
+  test('no keys, no converter: payloads as the SDK writes them by default', () => {
+    expect(engineDataConverter(undefined)).toBeUndefined();
+  });
+
+  test('a failure\'s message and stack trace travel sealed too, and come back whole', async () => {
+    const converter = loadDataConverter(engineDataConverter({ keys: [k1] }));
+    const failure = await encodeErrorToFailure(converter, ApplicationFailure.nonRetryable('Resend refused the email to ap@techcorp.example', 'EmailRejected'));
+    expect(failure.message).not.toContain('techcorp');
+    expect(failure.stackTrace ?? '').not.toContain('techcorp');
+    expect(text(failure.encodedAttributes?.metadata?.[METADATA_ENCODING_KEY])).toBe(ENCRYPTED_ENCODING);
+    expect(text(failure.encodedAttributes?.data)).not.toContain('techcorp');
+    const error = await decodeOptionalFailureToOptionalError(converter, failure);
+    expect(error?.message).toBe('Resend refused the email to ap@techcorp.example');
+  });
 });
