@@ -76,6 +76,12 @@ const instant = fc.integer({ min: -400 * 86_400, max: 600 }).map((seconds) => ne
 const words = fc.constantFrom('customer asked', 'duplicate billing', 'year-end close', 'counsel asked\nto pause');
 const bool = fc.boolean();
 const segment = fc.constantFrom('strategic', 'enterprise', 'smb', 'government', 'international');
+/** Temporal payloads in their JSON form: readable, sealed under a key id the engine may not hold, or not base64 at all. */
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const codecPayloads = fc.array(fc.record({
+  metadata: fc.constantFrom({ encoding: b64('json/plain') }, { encoding: b64('binary/encrypted'), 'encryption-key-id': b64('fuzz-key') }, { encoding: 'not base64!' }, {}),
+  data: fc.oneof(fc.string({ maxLength: 40 }).map(b64), fc.constantFrom('', '%%%', b64('x'.repeat(64)))),
+}, { requiredKeys: [] }), { maxLength: 4 });
 
 const customer = body({
   customerId: key('FZ-C'), name: fc.constantFrom('Northwind Traders', 'Contoso GmbH', 'Müller & Søn'), email: fc.constantFrom('ap@example.com', 'billing@northwind.example'),
@@ -234,6 +240,8 @@ const ROUTE_SPECS: RouteSpec[] = [
   { method: 'GET', pattern: '/templates', parts: ['/templates'], weight: 1 },
   { method: 'GET', pattern: '/templates/:name/preview', parts: ['/templates/', template, '/preview'],
     query: { tone: fc.constantFrom('friendly', 'neutral', 'firm', 'rude'), format: fc.constantFrom('json', 'html', 'text', 'pdf') } },
+  { method: 'POST', pattern: '/codec/decode', parts: ['/codec/decode'], body: body({ payloads: codecPayloads }), weight: 1 },
+  { method: 'POST', pattern: '/codec/encode', parts: ['/codec/encode'], body: body({ payloads: codecPayloads }), weight: 1 },
 ];
 
 /** Every route the fuzz covers, as `METHOD /pattern`. */

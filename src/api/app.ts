@@ -22,6 +22,7 @@ import { subscriptionRoutes } from './routes/subscriptions';
 import { deliveryWebhookRoutes } from './routes/delivery-webhook';
 import { webhookRoutes } from './routes/webhooks';
 import { apiReferenceRoutes } from './openapi/reference-routes';
+import { codecCors, codecRoutes } from '../encryption/codec-server';
 
 export interface ApiDependencies {
   db: Pool;
@@ -37,6 +38,8 @@ export function createApp(deps: ApiDependencies): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(helmet());
+  // The Web UI's preflight to the codec endpoint carries no key: answered before the gate.
+  app.use('/v1/codec', codecCors(deps));
   // Who may call what (src/api/access/route-access.ts): checked before anything of the request is read.
   app.use('/v1', accessControl(deps.db));
   app.use('/v1', rateLimits(deps)); // per key, so after the gate
@@ -55,6 +58,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use('/v1', idempotency(deps)); // compares bodies, so after the parser
   app.use('/v1', healthRoutes(deps.db, deps.client));
   app.use('/v1', apiReferenceRoutes()); // /openapi.json and /docs
+  app.use('/v1', codecRoutes(deps)); // Temporal's codec server protocol: /codec/decode and /codec/encode
   app.use('/v1', invoiceRoutes(deps));
   app.use('/v1', lifecycleRoutes(deps));
   app.use('/v1', policyMoveRoutes(deps));

@@ -67,6 +67,8 @@ const REQUESTS: Record<string, { path: string; body?: unknown }> = {
   'GET /policies/:policyId/strategy-pack.md': { path: '/policies/default/strategy-pack.md' },
   'GET /templates': { path: '/templates' },
   'GET /templates/:name/preview': { path: '/templates/final-notice/preview' },
+  'POST /codec/decode': { path: '/codec/decode', body: { payloads: [] } },
+  'POST /codec/encode': { path: '/codec/encode', body: { payloads: [] } },
 };
 
 let stack: E2eStack;

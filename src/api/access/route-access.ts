@@ -111,6 +111,12 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   get('/policies/:policyId/strategy-pack.xlsx'),
   get('/policies/:policyId/strategy-pack.md'),
 
+  // Temporal's codec server (src/encryption/codec-server.ts): decoding shows the customer data a
+  // history holds encrypted, to the managers and auditors who inspect histories; encoding makes the
+  // payloads the Web UI sends to a workflow (a signal, a start), an act, for managers only.
+  post('/codec/decode', ['manager', 'auditor']),
+  post('/codec/encode', ['manager']),
+
   // Templates
   get('/templates'),
   get('/templates/:name/preview'),

@@ -7,6 +7,7 @@ import { z, type ZodType } from 'zod';
 import { businessKey } from '../../domain/invoice-messages';
 import { collectionsPolicySchema } from '../../domain/policy/schema';
 import { genericEventSchema } from '../../webhooks/generic-events';
+import { codecPayloadsSchema } from '../../encryption/codec-server';
 import {
   bankruptcySchema, escalationDecisionSchema, openDisputeSchema, placeHoldSchema, promiseToPaySchema, releaseHoldSchema, resolveDisputeSchema,
   reversalSchema, settlementDecisionSchema, settlementOfferSchema, waiveChargesSchema,
@@ -201,6 +202,12 @@ export const OPERATIONS: readonly Operation[] = [
     query: previewQuery,
     answers: { 200: { description: 'the preview: JSON, HTML (emails and letters) or text', schema: readModelOf('the rendered parts'), media: { 'text/html': 'text', 'text/plain': 'text' } } },
     errors: [404] },
+
+  { method: 'POST', path: '/codec/decode', operationId: 'decodePayloads', summary: 'Temporal\'s codec server: decrypt payloads of a workflow history',
+    tag: 'Temporal codec', body: { name: 'CodecPayloads', schema: codecPayloadsSchema },
+    answers: { 200: json('the payloads, decrypted (payloads not encrypted come back as they were)', codecPayloadsSchema) } },
+  { method: 'POST', path: '/codec/encode', operationId: 'encodePayloads', summary: 'Temporal\'s codec server: encrypt payloads with the current key',
+    tag: 'Temporal codec', body: { name: 'CodecPayloads', schema: codecPayloadsSchema }, answers: { 200: json('the payloads, encrypted', codecPayloadsSchema) } },
 
   { method: 'GET', path: '/openapi.json', operationId: 'getOpenApiDocument', summary: 'This document', tag: 'Reference',
     answers: { 200: json('the OpenAPI 3.1 document of this API') } },

@@ -4,6 +4,7 @@
  */
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** A small policy that passes every check: three reminders, a call, one escalation. */
 const POLICY_EXAMPLE = {
@@ -59,6 +60,9 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   },
   receiveGenericEvent: { type: 'payment', invoiceId: 'INV-1001', paymentId: 'ERP-PAY-5521', amount: usd(245_000), receivedAt: '2026-11-02T09:00:00Z' },
   receiveDeliveryEvent: { type: 'email.bounced', data: { email_id: '4ef9a417-02e9-4d39-ad75-9611e0fcc33c', bounce: { type: 'Permanent', message: 'mailbox does not exist' } } },
+  // Base64, as Temporal's JSON carries payloads: a sealed payload under key k1, and a JSON one to seal.
+  decodePayloads: { payloads: [{ metadata: { encoding: b64('binary/encrypted'), 'encryption-key-id': b64('k1') }, data: 'q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k=' }] },
+  encodePayloads: { payloads: [{ metadata: { encoding: b64('json/plain') }, data: b64('{"invoiceId":"INV-1001"}') }] },
   validatePolicy: POLICY_EXAMPLE,
   lintPolicy: POLICY_EXAMPLE,
   savePolicy: POLICY_EXAMPLE,
