@@ -4,6 +4,7 @@ import { createCollectionLogActivities } from './collection-log/activities';
 import { createDisputeActivities } from './disputes/activities';
 import { createLedgerActivities } from './ledger/activities';
 import { createNoticeActivities, type NoticeDependencies } from './notices/activities';
+import { createRedeliveryActivities } from './notices/redelivery';
 import { createOutreachActivities } from './outreach/activities';
 import { createPaymentActivities } from './payments/activities';
 import { createPaymentPlanActivities } from './payment-plans/activities';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createDisputeActivities(deps.db),
     ...createLedgerActivities(deps.db),
     ...createNoticeActivities(deps),
+    ...createRedeliveryActivities(deps),
     ...createOutreachActivities(deps.db),
     ...createPaymentActivities(deps.db),
     ...createPaymentPlanActivities(deps.db),

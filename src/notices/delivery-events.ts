@@ -1,14 +1,15 @@
 /**
  * What the mail provider reports after a message left (Resend's email.delivered, email.bounced,
  * email.complained): recorded on every communication the message carried. A bounce or a complaint
- * stops email to the customer (their address fails, or they object): the customer is marked
- * do-not-contact, so their outreach opens call tasks instead, and each invoice the message spoke for
- * is told, so a collector calls about it now.
+ * stops email to that address (it fails, or the customer objects): the email contact is marked
+ * unusable, and the customer's outreach delivers the message again on their next channel, or, with
+ * none left, tells each invoice it spoke for, so a collector calls about it.
  */
 import type { Client } from '@temporalio/client';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../db/pool';
-import { deliveryProblemSignal, invoiceWorkflowId } from '../../workflows/invoice-collection/definitions';
+import { latestPolicy } from '../policies/policy-store';
+import { customerOutreachWorkflowId, redeliverMessageSignal, type Redelivery } from '../../workflows/customer-outreach/definitions';
 
 export const DELIVERY_EVENT_TYPES = ['email.delivered', 'email.bounced', 'email.complained'] as const;
 export type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
@@ -30,8 +31,8 @@ export interface DeliveryOutcome {
 
 const DELIVERY_OF: Record<DeliveryEventType, string> = { 'email.delivered': 'delivered', 'email.bounced': 'bounced', 'email.complained': 'complained' };
 
-/** Records a delivery event once; on a bounce or complaint stops email to the customer and tells each invoice. */
-export async function receiveDeliveryEvent(deps: { db: Pool; client: Client }, event: DeliveryEvent): Promise<DeliveryOutcome> {
+/** Records a delivery event once; on a bounce or complaint stops email to that address and has each message delivered again. */
+export async function receiveDeliveryEvent(deps: { db: Pool; client: Client; taskQueue: string }, event: DeliveryEvent): Promise<DeliveryOutcome> {
   if (!(DELIVERY_EVENT_TYPES as readonly string[]).includes(event.type)) return { status: 'ignored', communications: 0 };
   const delivery = DELIVERY_OF[event.type as DeliveryEventType];
   const recorded = await inTransaction(deps.db, async (client) => {
@@ -39,26 +40,44 @@ export async function receiveDeliveryEvent(deps: { db: Pool; client: Client }, e
       'INSERT INTO delivery_events (event_id, type, email_id, payload) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING',
       [event.eventId, event.type, event.emailId, JSON.stringify(event.payload)]);
     if (inserted.rowCount === 0) return null;
-    const updated = await client.query<{ idempotency_key: string; invoice_id: string; customer_id: string }>(
+    const updated = await client.query<{ idempotency_key: string; message_key: string | null; customer_id: string; recipient: string | null }>(
       `UPDATE communications SET delivery = $2, delivery_at = now() WHERE provider_message_id = $1
-       RETURNING idempotency_key, invoice_id, customer_id`, [event.emailId, delivery]);
+       RETURNING idempotency_key, message_key, customer_id, recipient`, [event.emailId, delivery]);
     const why = delivery === 'bounced' ? `email bounced${event.detail ? ` (${event.detail})` : ''}` : 'the customer marked our email as spam';
     if (delivery !== 'delivered') {
-      for (const customerId of new Set(updated.rows.map((row) => row.customer_id))) {
-        await client.query('UPDATE customers SET do_not_contact = true, do_not_contact_reason = $2 WHERE customer_id = $1', [customerId, why]);
-      }
+      for (const row of updated.rows) await markEmailUnusable(client, row.customer_id, row.recipient, why);
     }
     return { rows: updated.rows, why };
   });
   if (!recorded) return { status: 'duplicate', communications: 0 };
   if (recorded.rows.length === 0) return { status: 'unknown_message', communications: 0 };
   if (delivery !== 'delivered') {
-    for (const row of recorded.rows) {
-      // An invoice whose workflow has ended needs no call: nothing more is asked of the customer for it.
-      await deps.client.workflow.getHandle(invoiceWorkflowId(row.invoice_id))
-        .signal(deliveryProblemSignal, { key: row.idempotency_key, problem: recorded.why })
-        .catch((error: unknown) => { if ((error as Error).name !== 'WorkflowNotFoundError') throw error; });
-    }
+    const messages = new Map(recorded.rows.map((row) => [row.message_key ?? row.idempotency_key, row.customer_id]));
+    for (const [messageKey, customerId] of messages) await redeliver(deps, customerId, { messageKey, reason: recorded.why });
   }
   return { status: 'recorded', communications: recorded.rows.length };
+}
+
+/** The address failed: the email contact keeps it with the reason, so messages take the next channel until a new address is entered. */
+async function markEmailUnusable(client: PoolClient, customerId: string, address: string | null, why: string): Promise<void> {
+  if (!address) return;
+  await client.query(
+    `INSERT INTO customer_contacts (customer_id, channel, address, unusable_reason) VALUES ($1, 'email', $2, $3)
+     ON CONFLICT (customer_id, channel) DO UPDATE SET unusable_reason = EXCLUDED.unusable_reason, updated_at = now()
+     WHERE customer_contacts.address = EXCLUDED.address`,
+    [customerId, address, why]);
+}
+
+/** Asks the customer's outreach to deliver the message again (signal-with-start: messages sent before outreach existed have none running). */
+async function redeliver(deps: { db: Pool; client: Client; taskQueue: string }, customerId: string, redelivery: Redelivery): Promise<void> {
+  const customer = await deps.db.query<{ name: string; email: string | null }>('SELECT name, email FROM customers WHERE customer_id = $1', [customerId]);
+  const { contact } = await latestPolicy(deps.db);
+  const row = customer.rows[0];
+  await deps.client.workflow.signalWithStart('customerOutreach', {
+    workflowId: customerOutreachWorkflowId(customerId),
+    taskQueue: deps.taskQueue,
+    args: [{ customer: { customerId, name: row?.name ?? customerId, ...(row?.email ? { email: row.email } : {}) }, contact }],
+    signal: redeliverMessageSignal,
+    signalArgs: [redelivery],
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * Resend's delivery events on the whole engine: verified with the Resend SDK (Standard Webhooks
  * signatures), recorded once per event on every communication the message carried; a bounce stops
- * email to the customer and asks a collector to call about each invoice it spoke for.
+ * email to that address and, with no other channel on file, asks a collector to call about each
+ * invoice it spoke for (the fall-back to another channel: test/workflows/contact-channels.test.ts).
  */
 import { Webhook } from 'standardwebhooks';
 import { addDays, isoDateOf } from '../../src/domain/calendar';
@@ -41,7 +42,7 @@ const bounce = (emailId: string) => ({
   data: { email_id: emailId, from: 'ar@example.com', to: ['ap@bounce.example'], subject: 'x', created_at: new Date().toISOString(), bounce: { type: 'Permanent', message: 'mailbox does not exist' } },
 });
 
-test('a bounce is recorded once, stops email to the customer and asks a collector to call', async () => {
+test('a bounce is recorded once, stops email to that address and, with no other channel, asks a collector to call', async () => {
   const registered = await stack.call('POST', '/invoices', {
     invoiceId: 'DW-1', invoiceNumber: 'N-DW-1', amount: { amountMinor: 120_000, currency: 'USD' }, dueDate: addDays(isoDateOf(Date.now()), -8),
     customer: { customerId: 'C-DW-1', name: 'Bouncing Bros', email: 'ap@bounce.example' },
@@ -57,10 +58,15 @@ test('a bounce is recorded once, stops email to the customer and asks a collecto
   const again = await deliver('msg_bounce_1', bounce(emailId));
   expect(again.body.status).toBe('duplicate');
 
-  const [communication] = (await stack.db.pool.query("SELECT delivery FROM communications WHERE invoice_id = 'DW-1'")).rows;
+  const [communication] = (await stack.db.pool.query("SELECT delivery FROM communications WHERE provider_message_id = $1", [emailId])).rows;
   expect(communication.delivery).toBe('bounced');
-  const [customer] = (await stack.db.pool.query("SELECT do_not_contact, do_not_contact_reason FROM customers WHERE customer_id = 'C-DW-1'")).rows;
-  expect(customer).toEqual({ do_not_contact: true, do_not_contact_reason: 'email bounced (Permanent: mailbox does not exist)' });
+  // The address failed, not the customer: email to it stops, and with no other channel on file a collector calls.
+  const contacts = (await stack.db.pool.query("SELECT channel, address, unusable_reason FROM customer_contacts WHERE customer_id = 'C-DW-1'")).rows;
+  expect(contacts).toEqual([{ channel: 'email', address: 'ap@bounce.example', unusable_reason: 'email bounced (Permanent: mailbox does not exist)' }]);
+  const redelivered = await eventually(
+    async () => (await stack.db.pool.query("SELECT status, suppressed_reason FROM communications WHERE invoice_id = 'DW-1' AND idempotency_key LIKE '%/redelivered'")).rows,
+    (rows) => rows.length === 1 && rows[0].status !== 'pending');
+  expect(redelivered[0]).toEqual({ status: 'suppressed', suppressed_reason: 'no channel reaches the customer (email: email bounced (Permanent: mailbox does not exist))' });
   const tasks = await eventually(
     async () => (await stack.db.pool.query<{ title: string }>("SELECT title FROM tasks WHERE invoice_id = 'DW-1' AND kind = 'call'")).rows,
     (rows) => rows.length === 1);

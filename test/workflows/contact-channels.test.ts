@@ -5,7 +5,8 @@
  */
 import { twilioTransport } from '../../activities/notices/sms-transport';
 import { changeCustomerContacts, type CustomerContactChange } from '../../src/customers/customer-contacts';
-import { cancelInvoiceSignal, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
+import { receiveDeliveryEvent } from '../../src/notices/delivery-events';
+import { cancelInvoiceSignal, recordPaymentUpdate, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
 import { DAY, settled, startCollectionTestBed, type CollectionTestBed } from '../support/collection-test-bed';
 import { startTwilioStandIn, type TwilioStandIn } from '../support/twilio-stand-in';
 
@@ -112,4 +113,44 @@ test('a number Twilio refuses is marked unusable and the message falls back to t
     { channel: 'sms', unusable_reason: expect.stringContaining('not a valid phone number') },
   ]);
   await end(input);
+});
+
+/** What the API's delivery webhook does with a verified bounce from Resend for this message. */
+async function bounceOf(input: InvoiceCollectionInput, eventId: string): Promise<void> {
+  const [sent] = await bed.rows<{ provider_message_id: string }>("SELECT provider_message_id FROM communications WHERE invoice_id = $1 AND status = 'sent' AND channel = 'email'", [input.invoice.invoiceId]);
+  const outcome = await receiveDeliveryEvent({ db: bed.db.pool, client: bed.env.client, taskQueue: 'contact-channels-test' },
+    { eventId, type: 'email.bounced', emailId: sent.provider_message_id, detail: 'Permanent: mailbox does not exist', payload: {} });
+  expect(outcome.status).toBe('recorded');
+  await bed.env.sleep(60_000);
+  await settled(bed.handleOf(input));
+}
+
+test('a bounced email falls back to the next channel: the same reminder goes by SMS, and email to that address stops', async () => {
+  const phone = '+14155550105';
+  const input = await invoiceFor('C-BOUNCE-SMS', { channels: ['email', 'sms'], email: { address: 'ap@gone.example' }, sms: { phone } });
+  await firstReminder(input);
+  expect(emailsAbout(input)).toHaveLength(1);
+  await bounceOf(input, 'msg_bounce_sms');
+  const texts = textsTo(phone);
+  expect(texts).toHaveLength(1);
+  expect(texts[0].body).toContain(`Invoice #${input.invoice.invoiceNumber}`);
+  const rows = await communications(input);
+  expect(rows.map((r) => [r.channel, r.status])).toEqual([['email', 'sent'], ['sms', 'sent']]);
+  expect(await bed.rows('SELECT kind FROM tasks WHERE invoice_id = $1', [input.invoice.invoiceId])).toEqual([]);
+  // A bounce delivered twice changes nothing more.
+  const again = await receiveDeliveryEvent({ db: bed.db.pool, client: bed.env.client, taskQueue: 'contact-channels-test' },
+    { eventId: 'msg_bounce_sms', type: 'email.bounced', emailId: 'x', payload: {} });
+  expect(again.status).toBe('duplicate');
+  await end(input);
+});
+
+test('a bounce for an invoice paid since is not delivered again, and nobody is asked to call', async () => {
+  const phone = '+14155550106';
+  const input = await invoiceFor('C-BOUNCE-PAID', { channels: ['email', 'sms'], sms: { phone } });
+  await firstReminder(input);
+  await bed.handleOf(input).executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'PAY-BP-1', amount: input.invoice.amount, receivedAt: new Date(await bed.env.currentTimeMs()).toISOString() }] });
+  await settled(bed.handleOf(input));
+  await bounceOf(input, 'msg_bounce_paid');
+  expect(textsTo(phone)).toEqual([]);
+  expect(await bed.rows("SELECT kind FROM tasks WHERE invoice_id = $1 AND status = 'open'", [input.invoice.invoiceId])).toEqual([]);
 });

@@ -75,8 +75,16 @@ export interface CustomerHold {
   hold: string | null;
 }
 
+/** A message that did not arrive (bounced, or marked as spam): to be delivered again on the customer's next channel. */
+export interface Redelivery {
+  messageKey: string;
+  reason: string;
+}
+
 /** What the outreach workflow carries across continue-as-new. */
 export interface OutreachState {
+  /** Messages to deliver again on the next channel, oldest first. */
+  redeliveries?: Redelivery[];
   /** Why the customer is not to be dunned, while the flag is on. */
   doNotDun?: { reason: string; by: string; since: string } | null;
   /** Requesters told of the flag, to be told when it is lifted. */
@@ -99,4 +107,6 @@ export const contactOutcomeSignal = defineSignal<[ContactOutcome]>('contactOutco
 export const setDoNotDunSignal = defineSignal<[DoNotDun]>('setDoNotDun');
 /** Sent to invoice workflows: contact is held for the whole customer, or no longer. */
 export const customerHoldSignal = defineSignal<[CustomerHold]>('customerHold');
+/** From the delivery webhook: a message did not arrive; deliver it again on the next channel, or have a collector call. */
+export const redeliverMessageSignal = defineSignal<[Redelivery]>('redeliverMessage');
 export const communicationTimelineQuery = defineQuery<CommunicationEntry[]>('communicationTimeline');

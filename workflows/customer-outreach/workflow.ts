@@ -12,15 +12,16 @@
  */
 import {
   ActivityCancellationType, allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler,
-  workflowInfo, type SignalDefinition,
+  sleep, workflowInfo, type SignalDefinition,
 } from '@temporalio/workflow';
 import type { CollectionsActivities } from '../../activities';
 import { DAY_MS } from '../../src/domain/calendar';
 import { attemptUntilStopped } from '../invoice-collection/customer-contact';
 import {
-  communicationTimelineQuery, contactOutcomeSignal, customerHoldSignal, requestContactSignal, setDoNotDunSignal, withdrawContactSignal,
-  type ContactOutcome, type ContactRequest, type DoNotDun, type OutreachInput, type OutreachState,
+  communicationTimelineQuery, contactOutcomeSignal, customerHoldSignal, redeliverMessageSignal, requestContactSignal, setDoNotDunSignal, withdrawContactSignal,
+  type CommunicationEntry, type ContactOutcome, type ContactRequest, type DoNotDun, type OutreachInput, type OutreachState,
 } from './definitions';
+import { deliveryProblemSignal, invoiceWorkflowId } from '../invoice-collection/definitions';
 
 const activities = proxyActivities<CollectionsActivities>({
   startToCloseTimeout: '1 minute',
@@ -75,6 +76,10 @@ class CustomerOutreach {
       await tell(request, { requestId, delivery: 'suppressed', reason, withdrawn: true });
     });
     setHandler(setDoNotDunSignal, (flag) => this.setDoNotDun(flag));
+    setHandler(redeliverMessageSignal, (redelivery) => {
+      const queue = (this.s.redeliveries ??= []);
+      if (!queue.some((r) => r.messageKey === redelivery.messageKey)) queue.push(redelivery);
+    });
     setHandler(communicationTimelineQuery, () => this.s.timeline);
   }
 
@@ -109,10 +114,43 @@ class CustomerOutreach {
 
   async run(): Promise<void> {
     for (;;) {
-      await condition(() => this.s.pending.length > 0 || this.historyFull());
-      if (this.s.pending.length === 0) return this.continueAsNew();
-      await this.sendNext();
+      await condition(() => this.s.pending.length > 0 || this.redeliveryWaits() || this.historyFull());
+      if (this.redeliveryWaits()) await this.redeliverNext();
+      else if (this.s.pending.length === 0) return this.continueAsNew();
+      else await this.sendNext();
     }
+  }
+
+  private redeliveryWaits(): boolean {
+    return (this.s.redeliveries?.length ?? 0) > 0;
+  }
+
+  /**
+   * Delivers a message that did not arrive again on the customer's next channel, inside business
+   * hours (the customer never got it, so the gap does not apply); with no channel left, each invoice
+   * that still needs it is told, and a collector calls.
+   */
+  private async redeliverNext(): Promise<void> {
+    const redelivery = (this.s.redeliveries ?? [])[0];
+    const { contact } = this.input;
+    const opensAt = await activities.contactWindowOpens.executeWithOptions({ summary: 'contact window for a message delivered again' }, [{
+      customerId: this.input.customer.customerId,
+      rules: { businessHours: contact.businessHours, quietWeekdays: contact.quietWeekdays, holidays: contact.holidays, timeZone: contact.timeZone },
+      notBefore: Date.now(),
+    }]);
+    if (opensAt > Date.now()) await sleep(opensAt - Date.now());
+    const outcome = await activities.redeliverMessage.executeWithOptions({ summary: `deliver again: ${redelivery.messageKey} (${redelivery.reason})` }, [redelivery]);
+    this.s.redeliveries = (this.s.redeliveries ?? []).filter((r) => r !== redelivery);
+    if (outcome.channel) this.s.lastContactAt = Date.now();
+    this.record({ at: new Date().toISOString(), messageKey: `${redelivery.messageKey}/redelivered`, requestIds: [], template: outcome.channel ?? 'none', outcome: outcome.what });
+    for (const call of outcome.calls) {
+      await signalRequester(invoiceWorkflowId(call.invoiceId), deliveryProblemSignal, { key: call.key, problem: redelivery.reason });
+    }
+  }
+
+  private record(entry: CommunicationEntry): void {
+    this.s.timeline.push(entry);
+    if (this.s.timeline.length > TIMELINE_LENGTH) this.s.timeline.shift();
   }
 
   /** Waits for the window of the next message and sends it: the oldest request that goes alone, or every dunning request of one currency merged. */
@@ -181,11 +219,10 @@ class CustomerOutreach {
     this.inFlight.clear();
     const reached = outcomes.some((o) => o.delivery === 'sent' || o.delivery === 'outbox');
     if (reached) this.s.lastContactAt = Date.now();
-    this.s.timeline.push({
+    this.record({
       at: new Date().toISOString(), messageKey, requestIds: batch.map((r) => r.requestId), template: lead.notice.template,
       outcome: outcomes.map((o) => o.delivery).join(', '),
     });
-    if (this.s.timeline.length > TIMELINE_LENGTH) this.s.timeline.shift();
     for (const [index, request] of batch.entries()) await tell(request, outcomes[index]);
   }
 
