@@ -56,5 +56,6 @@ export function chooseChannel(profile: ContactProfile, kind: MessageKind): Chann
   }
   if (failed.length > 0) return { channel: null, delivery: 'withheld', reason: `no channel reaches the customer (${failed.join('; ')})` };
   const tried = profile.channels.filter((c) => !(kind === 'letter' && c === 'sms'));
+  if (tried.length === 0) return { channel: null, delivery: 'not_sent', reason: 'a letter cannot go by SMS, the only channel the customer takes' };
   return { channel: null, delivery: 'not_sent', reason: `no ${tried.length === 1 && tried[0] === 'email' ? 'email address' : `contact for ${tried.join(', ')}`} on file` };
 }
