@@ -158,6 +158,7 @@ const child = (prefix: string) => segmentOf(() => [`${prefix}-1`, `${prefix}-2`]
 const template = segmentOf(() => ['final-notice', 'reminder-upcoming', 'call-30-days', 'settlement-offer'], ['nope']);
 const plan = segmentOf(() => ['FZ-PLAN-1', 'FZ-PLAN-2'], ['FZ-PLAN-404']);
 const customerSegment = segmentOf(() => ['FZ-C-1', 'FZ-C-2'], ['FZ-C-404']);
+const letter = segmentOf(() => ['1', '2'], ['0', '404', 'x']);
 const subscription = segmentOf(() => ['sub_0000000000000001'], ['sub_zz', 'nope']);
 const fuzzInvoices = fc.array(fc.constantFrom('FZ-INV-1', 'FZ-INV-2', 'FZ-INV-3', 'NOPE'), { minLength: 0, maxLength: 4 });
 
@@ -211,6 +212,16 @@ const ROUTE_SPECS: RouteSpec[] = [
   { method: 'POST', pattern: '/plans/:planId/cancel', parts: ['/plans/', plan, '/cancel'], body: body({ reason: words }), weight: 1 },
   { method: 'POST', pattern: '/customers/:customerId/do-not-dun', parts: ['/customers/', customerSegment, '/do-not-dun'], body: body({ on: bool, reason: words }), weight: 1 },
   { method: 'GET', pattern: '/customers/:customerId/communications', parts: ['/customers/', customerSegment, '/communications'] },
+  { method: 'GET', pattern: '/customers/:customerId/contact', parts: ['/customers/', customerSegment, '/contact'] },
+  { method: 'POST', pattern: '/customers/:customerId/contact', parts: ['/customers/', customerSegment, '/contact'], body: body({
+    channels: fc.array(fc.constantFrom('email', 'sms', 'letter', 'fax'), { maxLength: 4 }),
+    email: fc.oneof(fc.constant(null), body({ name: words, address: fc.constantFrom('ap@fuzz.example', 'not-an-address') })),
+    sms: fc.oneof(fc.constant(null), body({ name: words, phone: fc.constantFrom('+14155550100', '555-0100', '+0123') })),
+    letter: fc.oneof(fc.constant(null), body({ name: words, postalAddress: fc.constantFrom('1 Main St\nSpringfield', 'one line', 'a\u0000b\nc') })),
+  }) },
+  { method: 'GET', pattern: '/letters', parts: ['/letters'], query: { status: fc.constantFrom('to_print', 'printed', 'lost'), limit: fc.integer({ min: -1, max: 600 }) } },
+  { method: 'GET', pattern: '/letters/:letterId/pdf', parts: ['/letters/', letter, '/pdf'] },
+  { method: 'POST', pattern: '/letters/:letterId/printed', parts: ['/letters/', letter, '/printed'], body: body({}), weight: 1 },
   // Unsigned (or not configured here): refused before anything is read into the engine.
   { method: 'POST', pattern: '/webhooks/stripe', parts: ['/webhooks/stripe'], weight: 1,
     body: body({ id: key('evt'), type: fc.constantFrom('payment_intent.succeeded', 'charge.refunded', 'nope'), data: fc.jsonValue({ maxDepth: 2 }) }) },

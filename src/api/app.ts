@@ -18,6 +18,7 @@ import { policyRoutes } from './routes/policies';
 import { templateRoutes } from './routes/templates';
 import { taskRoutes } from './routes/tasks';
 import { customerRoutes } from './routes/customers';
+import { letterRoutes } from './routes/letters';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { deliveryWebhookRoutes } from './routes/delivery-webhook';
 import { webhookRoutes } from './routes/webhooks';
@@ -65,6 +66,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use('/v1', taskRoutes(deps.db));
   app.use('/v1', planRoutes(deps));
   app.use('/v1', customerRoutes(deps));
+  app.use('/v1', letterRoutes(deps.db));
   app.use('/v1', subscriptionRoutes(deps.db));
   const templates = deps.templates ?? new TemplateLibrary();
   app.use('/v1', policyRoutes(deps.db, templates));

@@ -50,6 +50,11 @@ const REQUESTS: Record<string, { path: string; body?: unknown }> = {
   'GET /tasks': { path: '/tasks' },
   'POST /customers/:customerId/do-not-dun': { path: '/customers/C-AX-1/do-not-dun', body: { on: false, reason: 'matrix walk' } },
   'GET /customers/:customerId/communications': { path: '/customers/C-AX-1/communications' },
+  'GET /customers/:customerId/contact': { path: '/customers/C-AX-1/contact' },
+  'POST /customers/:customerId/contact': { path: '/customers/C-AX-1/contact', body: { channels: ['email'] } },
+  'GET /letters': { path: '/letters' },
+  'GET /letters/:letterId/pdf': { path: '/letters/1/pdf' },
+  'POST /letters/:letterId/printed': { path: '/letters/1/printed', body: {} },
   'GET /webhook-events': { path: '/webhook-events' },
   'POST /subscriptions': { path: '/subscriptions', body: { url: 'https://erp.matrix.example/hooks', eventTypes: ['invoice.paid'] } },
   'GET /subscriptions': { path: '/subscriptions' },
@@ -119,7 +124,7 @@ const closed = ROUTE_ACCESS.filter((access) => access.roles !== 'open');
 /** Rows of every table a request could change. */
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const table of ['invoices', 'customers', 'payments', 'disputes', 'ledger_entries', 'tasks', 'communications', 'collection_events', 'policies', 'payment_plans', 'plan_allocations', 'event_subscriptions']) {
+  for (const table of ['invoices', 'customers', 'payments', 'disputes', 'ledger_entries', 'tasks', 'communications', 'collection_events', 'policies', 'payment_plans', 'plan_allocations', 'event_subscriptions', 'customer_contacts', 'letters']) {
     counts[table] = Number((await stack.db.pool.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
   }
   return counts;

@@ -53,3 +53,42 @@ test('bad input and unknown customers are refused, naming the field', async () =
   expect((await stack.call('GET', '/customers/NOPE/communications', undefined, manager)).status).toBe(404);
   expect((await stack.call('POST', '/customers/C-API-1/do-not-dun', { on: true, reason: 'x' }, erp)).status).toBe(403);
 });
+
+test("a customer's contacts: a collector changes them, a bad value is refused naming the field, and a letter customer's notice is a PDF to print", async () => {
+  const collector = await stack.api.createKey('collector', { holder: 'Sam Collector' });
+  const customer = { customerId: 'C-POST-1', name: 'Northwind Traders', email: 'ap@northwind.example' };
+  const register = (invoiceId: string, dueDate: string) => stack.call('POST', '/invoices', {
+    invoiceId, invoiceNumber: `N-${invoiceId}`, amount: { amountMinor: 45_000, currency: 'USD' }, dueDate, customer,
+  }, erp);
+  expect((await register('CP-1', addDays(today, 60))).status).toBe(201); // the customer exists; nothing is due for weeks
+
+  const before = await stack.call('GET', '/customers/C-POST-1/contact', undefined, collector);
+  expect(before.body).toEqual({ customerId: 'C-POST-1', channels: ['email'], contacts: [{ channel: 'email', name: null, address: 'ap@northwind.example', unusableReason: null }], doNotContact: { on: false, reason: null } });
+
+  const badPhone = await stack.call('POST', '/customers/C-POST-1/contact', { sms: { phone: '555-0100' } }, collector);
+  expect(badPhone.status).toBe(422);
+  expect(badPhone.body.errors).toEqual([expect.objectContaining({ field: 'body.sms.phone', reason: expect.stringContaining('E.164') })]);
+  const noContact = await stack.call('POST', '/customers/C-POST-1/contact', { channels: ['sms', 'email'] }, collector);
+  expect(noContact.status).toBe(422);
+  expect(noContact.body.errors).toEqual([expect.objectContaining({ field: 'body.channels', reason: expect.stringContaining('sms without a contact on file') })]);
+  expect((await stack.call('GET', '/customers/C-POST-1/contact', undefined, collector)).body.channels).toEqual(['email']); // nothing half-applied
+
+  const changed = await stack.call('POST', '/customers/C-POST-1/contact', {
+    channels: ['letter', 'email'], letter: { name: 'Northwind Traders, Accounts Payable', postalAddress: '12 Harbour Road\nSeattle, WA 98101' },
+  }, collector);
+  expect(changed.status).toBe(200);
+  expect(changed.body.channels).toEqual(['letter', 'email']);
+
+  expect((await register('CP-2', addDays(today, -8))).status).toBe(201); // overdue: its reminder goes now, by post
+  const listed = await eventually(() => stack.call('GET', '/letters', undefined, collector), (answer) => (answer.body?.letters ?? []).some((l: { customerId: string }) => l.customerId === 'C-POST-1'));
+  const letter = listed.body.letters.find((l: { customerId: string }) => l.customerId === 'C-POST-1');
+  expect(letter).toMatchObject({ recipientName: 'Northwind Traders, Accounts Payable', postalAddress: '12 Harbour Road\nSeattle, WA 98101', status: 'to_print' });
+  const pdf = await fetch(`${stack.api.baseUrl}/letters/${letter.letterId}/pdf`, { headers: { authorization: `Bearer ${collector}` } });
+  expect(pdf.status).toBe(200);
+  expect(pdf.headers.get('content-type')).toBe('application/pdf');
+  expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+  const printed = await stack.call('POST', `/letters/${letter.letterId}/printed`, {}, collector);
+  expect(printed.body).toMatchObject({ letterId: letter.letterId, status: 'printed' });
+  expect((await stack.call('GET', '/letters', undefined, collector)).body.letters.some((l: { letterId: string }) => l.letterId === letter.letterId)).toBe(false);
+  expect((await stack.call('GET', '/letters/999999/pdf', undefined, collector)).status).toBe(404);
+});

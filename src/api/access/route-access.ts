@@ -87,6 +87,14 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   // The customer as a whole: a manager sets or lifts "do not dun"; the communication timeline names invoices, not contacts
   post('/customers/:customerId/do-not-dun', ['manager']),
   get('/customers/:customerId/communications', ['collector', 'manager', 'auditor']),
+  // How the customer is reached: backend systems and collectors keep contacts current; auditors read them
+  get('/customers/:customerId/contact', ['system', 'collector', 'manager', 'auditor']),
+  post('/customers/:customerId/contact', ['system', 'collector', 'manager']),
+
+  // Printable letters: whoever prints and posts them (collectors, managers); auditors read them
+  get('/letters', ['collector', 'manager', 'auditor']),
+  get('/letters/:letterId/pdf', ['collector', 'manager', 'auditor']),
+  post('/letters/:letterId/printed', ['collector', 'manager']),
 
   // Payment-provider events kept for review (unmatched or refused): their payloads carry customers'
   // payment details, for the managers who resolve them and the auditors who check them.

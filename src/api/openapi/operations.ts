@@ -14,6 +14,8 @@ import {
 } from '../lifecycle-request-schemas';
 import { cancelInvoiceSchema, recordPaymentSchema, registerInvoiceSchema, writeOffDecisionSchema } from '../request-schemas';
 import { doNotDunSchema } from '../routes/customers';
+import { customerContactSchema } from '../../customers/customer-contacts';
+import { letterIdSchema, letterListQuery, letterPrintedBodySchema } from '../routes/letters';
 import { newSubscriptionSchema } from '../../events/subscriptions';
 import { deactivateSubscriptionSchema, deliveryListQuery, subscriptionIdSchema } from '../routes/subscriptions';
 import { resendEvent } from '../routes/delivery-webhook';
@@ -24,8 +26,9 @@ import { taskListQuery } from '../routes/tasks';
 import { previewQuery } from '../routes/templates';
 import { reviewQuery, stripeEnvelope } from '../routes/webhooks';
 import {
-  cancelAcceptedSchema, communicationsSchema, deliveryAnswerSchema, deliveryListSchema, doNotDunAnswerSchema, healthSchema, invoiceEventsSchema, policyLintSchema,
-  policyValidSchema, policyVersionListSchema, readModelOf, subscriptionCreatedSchema, subscriptionListSchema, subscriptionSchema, taskListSchema, templateCatalogSchema, webhookAnswerSchema, webhookEventListSchema,
+  cancelAcceptedSchema, communicationsSchema, customerContactsSchema, letterListSchema, letterPrintedSchema, deliveryAnswerSchema, deliveryListSchema, doNotDunAnswerSchema, healthSchema, invoiceEventsSchema, policyLintSchema,
+  policyValidSchema, policyVersionListSchema, readModelOf, subscriptionCreatedSchema, subscriptionListSchema, subscriptionSchema, taskListSchema,
+  templateCatalogSchema, webhookAnswerSchema, webhookEventListSchema,
 } from './response-schemas';
 import { DOCS_ASSETS } from './docs-page';
 
@@ -64,7 +67,7 @@ export interface Operation {
 /** Each path parameter's schema, as the routes parse it. */
 export const PATH_PARAMETERS: Record<string, ZodType> = {
   invoiceId: businessKey, paymentId: businessKey, disputeId: businessKey, holdId: businessKey, offerId: businessKey,
-  planId: businessKey, customerId: businessKey, subscriptionId: subscriptionIdSchema,
+  planId: businessKey, customerId: businessKey, subscriptionId: subscriptionIdSchema, letterId: letterIdSchema,
   policyId: policyParams.shape.policyId,
   version: versionParams.shape.version,
   // The route looks the name up in the template library: an unknown one is a 404.
@@ -141,6 +144,17 @@ export const OPERATIONS: readonly Operation[] = [
     body: { name: 'DoNotDun', schema: doNotDunSchema }, answers: { 202: json('the flag is on its way to every invoice of the customer', doNotDunAnswerSchema) }, errors: [404] },
   { method: 'GET', path: '/customers/:customerId/communications', operationId: 'listCommunications', summary: 'What was sent to a customer, when, for which invoices',
     tag: 'Customers', answers: { 200: json('the communication timeline', communicationsSchema) }, errors: [404] },
+  { method: 'GET', path: '/customers/:customerId/contact', operationId: 'getCustomerContact', summary: 'How a customer is reached: channels in order of preference, a contact per channel',
+    tag: 'Customers', answers: { 200: json('the channels and contacts', customerContactsSchema) }, errors: [404] },
+  { method: 'POST', path: '/customers/:customerId/contact', operationId: 'changeCustomerContact', summary: 'Change a customer\'s channels or contacts (a contact given replaces, null removes)',
+    tag: 'Customers', body: { name: 'CustomerContactChange', schema: customerContactSchema }, answers: { 200: json('the channels and contacts now', customerContactsSchema) }, errors: [404] },
+
+  { method: 'GET', path: '/letters', operationId: 'listLetters', summary: 'Printable letters queued by the letter channel, oldest first', tag: 'Letters',
+    query: letterListQuery, answers: { 200: json('the letters', letterListSchema) } },
+  { method: 'GET', path: '/letters/:letterId/pdf', operationId: 'getLetterPdf', summary: 'A letter as a printable PDF', tag: 'Letters',
+    answers: { 200: { description: 'the letter', media: { 'application/pdf': 'binary' } } }, errors: [404] },
+  { method: 'POST', path: '/letters/:letterId/printed', operationId: 'markLetterPrinted', summary: 'Mark a letter printed and posted', tag: 'Letters',
+    body: { name: 'LetterPrinted', schema: letterPrintedBodySchema }, answers: { 200: json('the letter\'s status', letterPrintedSchema) }, errors: [404] },
 
   { method: 'POST', path: '/subscriptions', operationId: 'createSubscription', summary: 'Subscribe a URL to outbound events; answers the signing secret, once',
     tag: 'Subscriptions', body: { name: 'NewSubscription', schema: newSubscriptionSchema },

@@ -52,6 +52,13 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   payPlan: { paymentId: 'PAY-7740', amount: usd(81_667) },
   cancelPlan: { reason: 'customer asked to pay in full instead' },
   setDoNotDun: { on: true, reason: 'customer in restructuring talks with our CFO' },
+  changeCustomerContact: {
+    channels: ['email', 'sms', 'letter'],
+    email: { name: 'Dana Whitfield, Accounts Payable', address: 'ap@acme.example' },
+    sms: { name: 'Dana Whitfield', phone: '+14155550100' },
+    letter: { name: 'Acme Corp, Accounts Payable', postalAddress: '500 Market Street\nSan Francisco, CA 94105\nUnited States' },
+  },
+  markLetterPrinted: {},
   createSubscription: { url: 'https://erp.example.com/hooks/collections', eventTypes: ['invoice.paid', 'invoice.written_off'], description: 'ERP: close paid and written-off invoices' },
   deactivateSubscription: {},
   receiveStripeEvent: {

@@ -4,6 +4,7 @@
  * policy) reuse it, and the envelopes the routes build inline are declared here. Objects stay open
  * (extra fields allowed) where the answer is a read model that grows.
  */
+import { CONTACT_CHANNELS } from '../../domain/contact-channels';
 import { z } from 'zod';
 import { collectionsPolicySchema, toneSchema } from '../../domain/policy/schema';
 import { reviewQuery } from '../routes/webhooks';
@@ -46,6 +47,18 @@ export const taskListSchema = z.object({ tasks: z.array(readModel('a task of the
 export const doNotDunAnswerSchema = z.object({ customerId: z.string(), doNotDun: z.boolean(), reason: z.string(), by: z.string().describe('the API key\'s holder') });
 
 export const communicationsSchema = z.object({ customerId: z.string(), messages: z.array(readModel('a message sent to the customer')) });
+
+/** How a customer is reached: channels in order of preference, a named contact per channel. */
+export const customerContactsSchema = z.object({
+  customerId: z.string(),
+  channels: z.array(z.enum(CONTACT_CHANNELS)),
+  contacts: z.array(z.object({ channel: z.enum(CONTACT_CHANNELS), name: z.string().nullable(), address: z.string(), unusableReason: z.string().nullable() })),
+  doNotContact: z.object({ on: z.boolean(), reason: z.string().nullable() }),
+});
+
+export const letterListSchema = z.object({ letters: z.array(readModel('a printable letter queued by the letter channel')) });
+
+export const letterPrintedSchema = z.object({ letterId: z.string(), status: z.literal('printed'), printedAt: z.string() });
 
 export const webhookEventListSchema = z.object({ status: reviewQuery.shape.status.unwrap(), events: z.array(readModel('a stored webhook event')) });
 

@@ -81,7 +81,7 @@ export function customerRoutes(deps: CustomerRouteDependencies): Router {
       if (!contacts) throw notFound(`customer ${customerId}`);
       res.json(contacts);
     } catch (error) {
-      if (error instanceof ContactChangeRefused) throw fieldProblem(error.field, error.reason);
+      if (error instanceof ContactChangeRefused) throw fieldProblem(`body.${error.field}`, error.reason);
       throw error;
     }
   });
