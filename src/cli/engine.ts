@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { resendTransport } from '../../activities/notices/mail-transport';
+import { twilioTransport } from '../../activities/notices/sms-transport';
 import { TemplateLibrary } from '../notices/template-library';
 import { createApp } from '../api/app';
 import type { Config } from '../config';
@@ -31,6 +32,7 @@ export async function startWorkerRole(config: Config, log: Logger, database: Ope
     db: database.db,
     templates: new TemplateLibrary(),
     transport: resendApiKey ? resendTransport(resendApiKey, resendBaseUrl) : undefined,
+    sms: config.sms ? twilioTransport(config.sms) : undefined,
     from: config.mail.from,
     companyName: config.mail.companyName,
     collectionsPhone: config.mail.collectionsPhone,
