@@ -59,3 +59,18 @@ test('the codec endpoint answers browsers from the local Web UI unless CODEC_COR
   expect(loadConfig({ CODEC_CORS_ORIGINS: 'https://temporal.example.com' }).codecCorsOrigins).toEqual(['https://temporal.example.com']);
   expect(() => loadConfig({ CODEC_CORS_ORIGINS: 'https://temporal.example.com/ui' })).toThrow(/CODEC_CORS_ORIGINS: "https:\/\/temporal.example.com\/ui" is not an origin/);
 });
+
+describe('SMS through Twilio', () => {
+  const sid = `AC${'0a'.repeat(16)}`;
+  test('all three set turn it on; none (or empty, as compose passes them) leave texts in the outbox', () => {
+    expect(loadConfig({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'f'.repeat(32), SMS_FROM: '+15550100999' }).sms)
+      .toEqual({ accountSid: sid, authToken: 'f'.repeat(32), from: '+15550100999', baseUrl: undefined });
+    expect(loadConfig({}).sms).toBeUndefined();
+    expect(loadConfig({ TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '', SMS_FROM: '' }).sms).toBeUndefined();
+  });
+  test('a bad value or a missing partner stops start-up naming the variable', () => {
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'nope', TWILIO_AUTH_TOKEN: 'f'.repeat(32), SMS_FROM: '+15550100999' })).toThrow(/TWILIO_ACCOUNT_SID: must be the Twilio account's SID/);
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'f'.repeat(32), SMS_FROM: '555-0100' })).toThrow(/SMS_FROM: must be the sending number in E.164/);
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: sid })).toThrow(/TWILIO_AUTH_TOKEN: must be set with TWILIO_ACCOUNT_SID and SMS_FROM/);
+  });
+});
