@@ -5,6 +5,7 @@
  */
 import { addDays, isoDateOf } from '../../src/domain/calendar';
 import { eventually, startE2eStack, type E2eStack } from '../support/e2e-stack';
+import { EVERY_DAY_POLICY } from '../support/invoice-fixtures';
 
 let stack: E2eStack;
 let erp: string;
@@ -92,3 +93,28 @@ test("a customer's contacts: a collector changes them, a bad value is refused na
   expect((await stack.call('GET', '/letters', undefined, collector)).body.letters.some((l: { letterId: string }) => l.letterId === letter.letterId)).toBe(false);
   expect((await stack.call('GET', '/letters/999999/pdf', undefined, collector)).status).toBe(404);
 });
+
+test('the Resend stand-in receives exactly one message per customer per window, naming each of its invoices', async () => {
+  const policy = { ...EVERY_DAY_POLICY, policyId: 'merge-window', name: 'Every day, merged over 5 seconds', contact: { ...EVERY_DAY_POLICY.contact, mergeWindowSeconds: 5 } };
+  delete (policy as { version?: number }).version;
+  const saved = await stack.call('POST', '/policies', policy, manager);
+  expect(saved.status).toBe(201);
+  const customers = { 'C-WIN-A': ['WA-1', 'WA-2', 'WA-3'], 'C-WIN-B': ['WB-1', 'WB-2'] };
+  for (const [customerId, invoiceIds] of Object.entries(customers)) {
+    for (const invoiceId of invoiceIds) {
+      const registered = await stack.call('POST', '/invoices', {
+        invoiceId, invoiceNumber: `N-${invoiceId}`, amount: { amountMinor: 30_000, currency: 'USD' }, dueDate: addDays(today, -8), policyId: 'merge-window',
+        customer: { customerId, name: `Customer ${customerId}`, email: `ap@${customerId.toLowerCase()}.example` },
+      }, erp);
+      expect(registered.status).toBe(201);
+    }
+  }
+  const to = (customerId: string) => stack.resend.delivered().filter((email) => email.body.to === `ap@${customerId.toLowerCase()}.example`);
+  await eventually(async () => Object.keys(customers).map(to), (lists) => lists.every((list) => list.length >= 1));
+  await new Promise((resolve) => setTimeout(resolve, 6_000)); // a second window would have closed by now
+  for (const [customerId, invoiceIds] of Object.entries(customers)) {
+    const emails = to(customerId);
+    expect(emails).toHaveLength(1);
+    for (const invoiceId of invoiceIds) expect(emails[0].body.text).toContain(`#N-${invoiceId}`);
+  }
+}, 60_000);
