@@ -29,7 +29,7 @@ import {
   cancelInvoiceSignal, decideEscalationUpdate, decideWriteOffUpdate, invoiceWorkflowId, openDisputeUpdate, placeHoldUpdate, promiseToPayUpdate,
   recordPaymentUpdate, releaseHoldUpdate, resolveDisputeUpdate, reversePaymentUpdate, writeOffDecisionSignal, type InvoiceCollectionInput,
 } from '../workflows/invoice-collection/definitions';
-import { customerOutreachWorkflowId } from '../workflows/customer-outreach/definitions';
+import { customerOutreachWorkflowId, redeliverMessageSignal } from '../workflows/customer-outreach/definitions';
 import { planWorkflowId, recordPlanPaymentUpdate } from '../workflows/payment-plan/definitions';
 import { proposePlan, type PlanServiceDependencies } from '../src/plans/plan-service';
 import { EVERY_DAY_POLICY, invoiceInput, type InvoiceOptions } from '../test/support/invoice-fixtures';
@@ -171,6 +171,18 @@ const SCENARIOS: Record<string, Scenario> = {
     await handle.executeUpdate(placeHoldUpdate, { args: [{ holdId: 'H-1', kind: 'vip', reason: 'account review' }] });
     await env.sleep(DAY);
     await handle.executeUpdate(releaseHoldUpdate, { args: [{ holdId: 'H-1' }] });
+    await env.sleep(DAY);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    return handle;
+  },
+  // Recorded after channels (v6): a message that bounced is delivered again by the customer's outreach.
+  'v6-outreach-redelivered-paid': async (env, start) => {
+    const customer = { customerId: 'C-V6-BOUNCED' };
+    const handle = await start(5, { customer });
+    await env.sleep(3 * DAY); // the upcoming reminder goes out
+    const invoiceId = handle.workflowId.slice('invoice-'.length);
+    await env.client.workflow.getHandle(customerOutreachWorkflowId(customer.customerId))
+      .signal(redeliverMessageSignal, { messageKey: `invoice-${invoiceId}/step/reminder-upcoming`, reason: 'email bounced (Permanent: mailbox does not exist)' });
     await env.sleep(DAY);
     await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
     return handle;
