@@ -53,7 +53,8 @@ async function openKeyStore(): Promise<{ db: Pool; close(): Promise<void> }> {
   return { db: database.db, close: () => database.close() };
 }
 
-async function withKeyStore(work: (db: Pool) => Promise<number>): Promise<number> {
+/** Runs `work` on the engine's database (DATABASE_URL, or the embedded one) and closes it; answers the exit code. */
+export async function withKeyStore(work: (db: Pool) => Promise<number>): Promise<number> {
   const store = await openKeyStore();
   try {
     return await work(store.db);

@@ -10,6 +10,7 @@
  *   policy pack <file.json> --out pack.xlsx [--markdown pack.md]   the strategy pack for AR teams
  *   template list | template preview <name> [--tone firm] [--format text|html|json]
  *   keys create --holder NAME --role ROLE [--approver-role cfo] | keys list | keys revoke <id>   API keys
+ *   subscriptions add --url URL [--types …] --by NAME | subscriptions list | subscriptions remove <id> --by NAME   outbound events
  *   plans propose|approve|show|cancel|recommend …   payment plans on the running engine (see plan-commands.ts)
  */
 import { parseArgs } from 'node:util';
@@ -19,6 +20,7 @@ import { loadDemo } from './demo';
 import { checkPolicyFile, initPolicy, renderPolicyFile } from './policy-commands';
 import { runTemplateCommand } from './template-commands';
 import { runKeyCommand } from './key-commands';
+import { runSubscriptionCommand } from './subscription-commands';
 import { runPlanCommand } from './plan-commands';
 import { createFirstAdminKey } from '../api/access/api-keys';
 import { TemplateLibrary } from '../notices/template-library';
@@ -196,6 +198,10 @@ async function main(): Promise<void> {
     process.exitCode = await runKeyCommand(argv.slice(1));
     return;
   }
+  if (argv[0] === 'subscriptions') {
+    process.exitCode = await runSubscriptionCommand(argv.slice(1));
+    return;
+  }
   if (argv[0] === 'plans') {
     process.exitCode = await runPlanCommand(argv.slice(1));
     return;
@@ -218,7 +224,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init, policy validate|lint|checklist|diagram|pack <file>, template list|preview, keys create|list|revoke or plans propose|approve|show|cancel|recommend`);
+      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init, policy validate|lint|checklist|diagram|pack <file>, template list|preview, keys create|list|revoke, subscriptions add|list|remove or plans propose|approve|show|cancel|recommend`);
   }
 }
 
