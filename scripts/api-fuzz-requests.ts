@@ -197,6 +197,7 @@ const ROUTE_SPECS: RouteSpec[] = [
     body: body({ approved: bool, note: words }) },
   { method: 'POST', pattern: '/invoices/:invoiceId/policy', parts: [...I, '/policy'],
     body: body({ version: fc.integer({ min: 1, max: 3 }), policyId: fc.constantFrom('fuzz', 'default', 'nope'), reason: words }) },
+  { method: 'GET', pattern: '/invoices/:invoiceId/audit', parts: [...I, '/audit'], query: { format: fc.constantFrom('json', 'text', 'xml') }, weight: 1 },
   { method: 'POST', pattern: '/policies/:policyId/versions/:version/move-invoices', parts: ['/policies/', policy, '/versions/', version, '/move-invoices'],
     body: body({ reason: words, invoiceIds: fc.array(key('FZ-INV'), { minLength: 0, maxLength: 3 }) }) },
   { method: 'GET', pattern: '/tasks', parts: ['/tasks'], query: { status: fc.constantFrom('open', 'done', 'cancelled'), limit: fc.integer({ min: 1, max: 500 }) } },

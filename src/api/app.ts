@@ -17,6 +17,7 @@ import { planRoutes } from './routes/plans';
 import { policyRoutes } from './routes/policies';
 import { templateRoutes } from './routes/templates';
 import { taskRoutes } from './routes/tasks';
+import { auditRoutes } from './routes/audit';
 import { customerRoutes } from './routes/customers';
 import { letterRoutes } from './routes/letters';
 import { subscriptionRoutes } from './routes/subscriptions';
@@ -64,6 +65,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use('/v1', lifecycleRoutes(deps));
   app.use('/v1', policyMoveRoutes(deps));
   app.use('/v1', taskRoutes(deps.db));
+  app.use('/v1', auditRoutes(deps));
   app.use('/v1', planRoutes(deps));
   app.use('/v1', customerRoutes(deps));
   app.use('/v1', letterRoutes(deps.db));

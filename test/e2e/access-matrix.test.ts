@@ -41,6 +41,7 @@ const REQUESTS: Record<string, { path: string; body?: unknown }> = {
   'POST /invoices/:invoiceId/charge-waivers': { path: '/invoices/AX-1/charge-waivers', body: { kind: 'all', reason: 'goodwill' } },
   'POST /invoices/:invoiceId/write-off-decision': { path: '/invoices/AX-3/write-off-decision', body: { approved: false, note: 'keep collecting' } },
   'POST /invoices/:invoiceId/policy': { path: '/invoices/AX-1/policy', body: { version: 1 } },
+  'GET /invoices/:invoiceId/audit': { path: '/invoices/AX-1/audit' },
   'POST /plans': { path: '/plans', body: { planId: 'PL-1', invoiceIds: ['AX-1'], termDays: 60 } },
   'GET /plans/recommendation': { path: '/plans/recommendation?customerId=C-AX-1' },
   'GET /plans/:planId': { path: '/plans/PL-1' },

@@ -16,7 +16,9 @@
  * collectors' worklist (`GET /tasks`: customers' contacts and collectors' notes, which backend systems
  * have no need for), the terms recommended from a customer's payment history, and the payment-provider
  * events kept for review (`GET /webhook-events`: payment payloads, for managers and auditors), and the
- * subscribers to outbound events with their deliveries (receivers' URLs, for managers and auditors).
+ * subscribers to outbound events with their deliveries (receivers' URLs, for managers and auditors), and
+ * the audit export (`GET /invoices/{id}/audit`: whole histories, every notice's recipient and content,
+ * for auditors and the managers who answer them).
  * Validating and linting a policy store nothing and are open to every role, like reads.
  *
  * Open without a key: `GET /health` (liveness, for load balancers); the API reference
@@ -72,6 +74,8 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   post(`${INVOICE}/charge-waivers`, ['manager']),
   post(`${INVOICE}/write-off-decision`, ['manager']),
   post(`${INVOICE}/policy`, ['manager']),
+  // The audit export: every run's history and why each notice and task happened, for auditors and managers
+  get(`${INVOICE}/audit`, ['manager', 'auditor']),
 
   // Payment plans: collectors propose, managers approve, backend systems post payments, everyone reads
   post('/plans', ['collector', 'manager']),

@@ -23,6 +23,7 @@ import { planApprovalSchema, planCancelSchema, planPaymentSchema, planProposalSc
 import { policyParams, renderQuery, versionParams, versionQuery } from '../routes/policies';
 import { moveAllSchema, moveOneSchema } from '../routes/policy-moves';
 import { taskListQuery } from '../routes/tasks';
+import { auditExportSchema, auditQuery } from '../routes/audit';
 import { previewQuery } from '../routes/templates';
 import { reviewQuery, stripeEnvelope } from '../routes/webhooks';
 import {
@@ -101,6 +102,8 @@ export const OPERATIONS: readonly Operation[] = [
     answers: { 200: json('the invoice') }, errors: [404] },
   { method: 'GET', path: `${INVOICE}/events`, operationId: 'listInvoiceEvents', summary: 'The account\'s append-only collection timeline', tag: 'Invoices',
     answers: { 200: json('the timeline, oldest first', invoiceEventsSchema) }, errors: [404] },
+  { method: 'GET', path: `${INVOICE}/audit`, operationId: 'exportInvoiceAudit', summary: 'The audit export: every run\'s history, and a timeline with why and who decided', tag: 'Invoices',
+    query: auditQuery, answers: { 200: { description: 'the export (JSON), or its timeline as text (`?format=text`)', schema: auditExportSchema, media: { 'text/plain': 'text' } } }, errors: [404] },
   { method: 'POST', path: `${INVOICE}/payments`, operationId: 'recordPayment', summary: 'Record a payment (idempotent by paymentId)', tag: 'Invoices',
     body: { name: 'Payment', schema: recordPaymentSchema }, answers: { 200: json('the new balance') }, errors: [404, 409] },
   invoice('/payments/:paymentId/reversal', 'reversePayment', 'A chargeback or returned payment: owed again', { name: 'PaymentReversal', schema: reversalSchema }),

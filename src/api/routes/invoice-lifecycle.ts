@@ -19,6 +19,7 @@ import {
   reversalSchema, settlementDecisionSchema, settlementOfferSchema, waiveChargesSchema,
 } from '../lifecycle-request-schemas';
 import { callerOf } from '../access/access-control';
+import { callerUpdateId } from '../../audit/caller-update-id';
 import type { ApiCaller } from '../access/api-keys';
 import { fromWorkflowRefusal, invoiceClosed, notFound, parseRequest } from '../problem';
 import { businessKey, writeOffDecisionSchema } from '../request-schemas';
@@ -57,7 +58,8 @@ function action<S extends z.ZodType, A>(a: {
     keyFields: a.keyFields,
     prepare: (rawBody, ids, caller) => {
       const input = a.args(parseRequest(a.body, rawBody, 'body'), ids, caller);
-      return (handle) => handle.executeUpdate(a.update, { args: [input] });
+      // The update's id names the caller's key, so the history says under which key it was decided.
+      return (handle) => handle.executeUpdate(a.update, { args: [input], updateId: callerUpdateId(caller.keyId) });
     },
   };
 }
