@@ -14,11 +14,13 @@ import { invoiceCollection } from '../../workflows/invoice-collection/workflow';
 export async function startInvoiceCollection(client: Client, taskQueue: string, input: InvoiceCollectionInput, now = Date.now()): Promise<boolean> {
   const { invoice, customer, policy } = input;
   const age = daysPastDue(invoice.dueDate, now);
+  // A client that encrypts payloads (PAYLOAD_ENCRYPTION_KEYS) keeps amounts out of search attributes too.
+  const amountsPrivate = client.options.loadedDataConverter.payloadCodecs.length > 0;
   try {
     await client.workflow.start(invoiceCollection, {
       workflowId: invoiceWorkflowId(invoice.invoiceId),
       taskQueue,
-      args: [input],
+      args: [amountsPrivate ? { ...input, amountsPrivate } : input],
       // A paid or written-off invoice must never be dunned again by a repeated registration.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       staticSummary: `Invoice #${invoice.invoiceNumber}: ${customer.name}, ${formatMoney(invoice.amount)} due ${invoice.dueDate}`,
@@ -31,7 +33,7 @@ export async function startInvoiceCollection(client: Client, taskQueue: string, 
         { key: RiskTierAttr, value: customer.riskTier },
         { key: CurrencyAttr, value: invoice.amount.currency },
         { key: EscalationLevelAttr, value: 'none' },
-        { key: BalanceDueAttr, value: invoice.amount.amountMinor },
+        ...(amountsPrivate ? [] : [{ key: BalanceDueAttr, value: invoice.amount.amountMinor }]),
         { key: DaysPastDueAttr, value: age },
         { key: DueDateAttr, value: new Date(startOfDateUtc(invoice.dueDate)) },
       ],

@@ -63,6 +63,11 @@ export interface InvoiceCollectionInput {
   carried?: CarriedState;
   /** Continue as new after this many history events (default: when the server suggests it). */
   historyEventLimit?: number;
+  /**
+   * Payloads are encrypted: the balance stays out of search attributes, which the server indexes
+   * in the clear (no codec sees them), so a history read without the key shows no amount.
+   */
+  amountsPrivate?: boolean;
 }
 
 export type CollectionStatus =

@@ -258,7 +258,8 @@ export class Invoice {
       { key: EscalationLevelAttr, value: this.s.escalation },
     ];
     const current = workflowInfo().typedSearchAttributes;
-    const changed = wanted.filter((pair) => current.get(pair.key as never) !== pair.value);
+    const changed = wanted.filter((pair) => current.get(pair.key as never) !== pair.value)
+      .filter((pair) => !(this.input.amountsPrivate && pair.key === BalanceDueAttr));
     if (changed.length > 0) upsertSearchAttributes(changed);
   }
 
