@@ -24,7 +24,7 @@ import { subscriptionRoutes } from './routes/subscriptions';
 import { deliveryWebhookRoutes } from './routes/delivery-webhook';
 import { webhookRoutes } from './routes/webhooks';
 import { apiReferenceRoutes } from './openapi/reference-routes';
-import { codecCors, codecRoutes } from '../encryption/codec-server';
+import { codecCors, codecKeyInPath, codecRoutes } from '../encryption/codec-server';
 
 export interface ApiDependencies {
   db: Pool;
@@ -33,6 +33,8 @@ export interface ApiDependencies {
   log: Logger;
   /** Email templates, checked when a policy is saved; loaded from templates/email when omitted. */
   templates?: TemplateLibrary;
+  /** True once the API has begun to stop: readiness then answers 503. */
+  stopping?: () => boolean;
 }
 
 export function createApp(deps: ApiDependencies): Express {
@@ -41,6 +43,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.set('query parser', 'simple');
   app.use(helmet());
   // The Web UI's preflight to the codec endpoint carries no key: answered before the gate.
+  app.use(codecKeyInPath);
   app.use('/v1/codec', codecCors(deps));
   // Who may call what (src/api/access/route-access.ts): checked before anything of the request is read.
   app.use('/v1', accessControl(deps.db));
@@ -58,7 +61,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use('/v1', deliveryWebhookRoutes(deps));
   app.use(express.json({ limit: '1mb', strict: true }));
   app.use('/v1', idempotency(deps)); // compares bodies, so after the parser
-  app.use('/v1', healthRoutes(deps.db, deps.client));
+  app.use('/v1', healthRoutes(deps));
   app.use('/v1', apiReferenceRoutes()); // /openapi.json and /docs
   app.use('/v1', codecRoutes(deps)); // Temporal's codec server protocol: /codec/decode and /codec/encode
   app.use('/v1', invoiceRoutes(deps));

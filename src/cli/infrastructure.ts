@@ -40,7 +40,7 @@ export async function openDatabase(config: Config, log: Logger, options: { allow
   }
   const applied = await migrateUp(url);
   if (applied.length > 0) log.info({ migrations: applied }, 'schema migrated');
-  const db = createPool(url);
+  const db = createPool(url, config.databasePoolSize);
   await ensureDefaultPolicy(db);
   const parsed = new URL(url);
   return {
@@ -63,7 +63,7 @@ export interface OpenTemporal {
 }
 
 /** TEMPORAL_ADDRESS when set (its search attributes must exist); otherwise a local dev server with the Web UI. */
-export async function openTemporal(config: Config, log: Logger, options: { allowDevServer: boolean }): Promise<OpenTemporal> {
+export async function openTemporal(config: Config, log: Logger, options: { allowDevServer: boolean; webUiCodecKey?: string }): Promise<OpenTemporal> {
   let address = config.temporal.address;
   let devServer: DevServer | undefined;
   if (!address && options.allowDevServer) {
@@ -76,8 +76,9 @@ export async function openTemporal(config: Config, log: Logger, options: { allow
       port: config.temporal.devServerPort,
       uiPort: config.temporal.devServerUiPort,
       namespace: config.temporal.namespace,
-      // Encrypted payloads: the Web UI asks the API's codec endpoint to decode them.
-      codecEndpoint: config.temporal.encryption ? `${localUrl(config.httpHost, config.httpPort)}/v1/codec` : undefined,
+      // Encrypted payloads: the Web UI asks the API's codec endpoint to decode them, with its own key in the path (it sends no header of ours).
+      codecEndpoint: config.temporal.encryption
+        ? `${localUrl(config.httpHost, config.httpPort)}/v1/codec${options.webUiCodecKey ? `/keys/${options.webUiCodecKey}` : ''}` : undefined,
     });
     address = devServer.address;
   }

@@ -12,6 +12,7 @@
  *   keys create --holder NAME --role ROLE [--approver-role cfo] | keys list | keys revoke <id>   API keys
  *   subscriptions add --url URL [--types …] --by NAME | subscriptions list | subscriptions remove <id> --by NAME   outbound events
  *   plans propose|approve|show|cancel|recommend …   payment plans on the running engine (see plan-commands.ts)
+ *   audit export <invoiceId> [--out DIR] | audit replay <file|folder>…   an invoice's history and timeline; replay against this code
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config';
@@ -22,7 +23,8 @@ import { runTemplateCommand } from './template-commands';
 import { runKeyCommand } from './key-commands';
 import { runSubscriptionCommand } from './subscription-commands';
 import { runPlanCommand } from './plan-commands';
-import { createFirstAdminKey } from '../api/access/api-keys';
+import { runAuditCommand } from './audit-commands';
+import { createFirstAdminKey, localWebUiKey } from '../api/access/api-keys';
 import { TemplateLibrary } from '../notices/template-library';
 import { exportStrategyPack } from '../reports/strategy-pack-file';
 import { startApiRole, startWorkerRole } from './engine';
@@ -97,7 +99,8 @@ async function withInfrastructure(
   await startingUp(log, stops, async () => {
     const database = await openDatabase(config, log, { allowEmbedded: embedded });
     stops.push(() => database.close());
-    const temporal = await openTemporal(config, log, { allowDevServer: embedded });
+    const webUiCodecKey = embedded && config.temporal.encryption && !config.temporal.address ? await localWebUiKey(database.db) : undefined;
+    const temporal = await openTemporal(config, log, { allowDevServer: embedded, webUiCodecKey });
     stops.push(() => temporal.close());
     await roles({ config, log, stops, database, temporal });
   });
@@ -206,6 +209,10 @@ async function main(): Promise<void> {
     process.exitCode = await runPlanCommand(argv.slice(1));
     return;
   }
+  if (argv[0] === 'audit') {
+    process.exitCode = await runAuditCommand(argv.slice(1));
+    return;
+  }
   if (argv[0] === 'template') {
     process.exitCode = runTemplateCommand(argv.slice(1));
     return;
@@ -224,7 +231,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init, policy validate|lint|checklist|diagram|pack <file>, template list|preview, keys create|list|revoke, subscriptions add|list|remove or plans propose|approve|show|cancel|recommend`);
+      throw new Error(`unknown command "${command}"; use start [--demo], worker, api, migrate, policy init, policy validate|lint|checklist|diagram|pack <file>, template list|preview, keys create|list|revoke, subscriptions add|list|remove, plans propose|approve|show|cancel|recommend or audit export|replay`);
   }
 }
 

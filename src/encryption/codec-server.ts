@@ -39,6 +39,24 @@ export const codecPayloadsSchema = z.object({
 /** Headers the Web UI sends: the namespace it shows, and with "pass access token" its login's token. */
 const ALLOWED_HEADERS = 'Content-Type, X-Namespace, Authorization, Authorization-Extras';
 
+const KEY_IN_PATH = /^\/v1\/codec\/keys\/([^/]+)\/(decode|encode)$/;
+
+/**
+ * The Web UI cannot send one of our keys in a header (its "pass access token" sends its own login
+ * token), but it calls whatever endpoint it is given plus /decode: an operator sets
+ * `<api>/v1/codec/keys/<their key>` as the UI's codec endpoint, and the request is read as if the
+ * key came in the Authorization header. The key is taken out of the URL before anything logs it.
+ */
+export const codecKeyInPath: RequestHandler = (req, _res, next) => {
+  const match = KEY_IN_PATH.exec(req.path);
+  if (match) {
+    req.headers.authorization = `Bearer ${decodeURIComponent(match[1])}`;
+    req.url = `/v1/codec/${match[2]}`;
+    req.originalUrl = `/v1/codec/keys/[redacted]/${match[2]}`;
+  }
+  next();
+};
+
 /**
  * CORS for the Web UI, mounted before the key check: a browser's preflight carries no key, so it is
  * answered here; the actual request then shows its key like any other.

@@ -193,6 +193,24 @@ describe('an invoice run with PAYLOAD_ENCRYPTION_KEYS', () => {
     expect((await call('/codec/encode', { payloads: [] }, keys.auditor)).status).toBe(403);
     expect((await call('/codec/encode', { payloads: [] }, keys.manager)).status).toBe(200);
   });
+
+  test('the Web UI, which cannot send our key in a header, uses an endpoint with the key in its path: the same roles apply', async () => {
+    const payloads = payloadsIn(JSON.parse(await historyJson(invoice)));
+    const preflight = await fetch(`${api.baseUrl}/codec/keys/${keys.auditor}/decode`, {
+      method: 'OPTIONS', headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    const decoded = await call(`/codec/keys/${keys.auditor}/decode`, { payloads }, undefined, { origin: UI_ORIGIN });
+    expect(decoded.status).toBe(200);
+    const text = (decoded.body.payloads as JsonPayload[]).map((payload) => fromBase64(payload.data)).join('\n');
+    expect(customerDataIn(text)).toEqual(expect.arrayContaining([NAME, EMAIL, String(AMOUNT)]));
+    expect((await call(`/codec/keys/${keys.collector}/decode`, { payloads }, undefined)).status).toBe(403);
+    const unknown = await call('/codec/keys/ce_not_a_key/decode', { payloads }, undefined);
+    expect(unknown.status).toBe(401);
+    expect(JSON.stringify(unknown.body)).not.toContain('ce_not_a_key');
+    expect((await call(`/codec/keys/${keys.auditor}/encode`, { payloads: [] }, undefined)).status).toBe(403);
+  });
 });
 
 test('encode then decode through the endpoint round-trips, with the current key id; payloads sealed with the old key still open', async () => {

@@ -143,10 +143,22 @@ export const FIRST_ADMIN_HOLDER = 'first admin';
 export async function createFirstAdminKey(db: Pool): Promise<string | undefined> {
   return inTransaction(db, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('api_keys: first admin'))");
-    const active = await client.query('SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1');
+    const active = await client.query('SELECT 1 FROM api_keys WHERE revoked_at IS NULL AND holder <> $1 LIMIT 1', [WEB_UI_HOLDER]);
     if (active.rowCount !== 0) return undefined;
     const { key, keyId, secretSha256 } = issueKey();
     await client.query("INSERT INTO api_keys (key_id, holder, role, secret_sha256) VALUES ($1, $2, 'admin', $3)", [keyId, FIRST_ADMIN_HOLDER, secretSha256]);
     return key;
   });
+}
+
+/** The holder of the key the local dev server's Web UI decodes payloads with. */
+export const WEB_UI_HOLDER = 'Temporal Web UI on this machine';
+
+/**
+ * A fresh auditor key for the local Web UI's codec endpoint, the previous one revoked: the key
+ * lives in the dev server's command line for one run of the engine, never longer.
+ */
+export async function localWebUiKey(db: Pool): Promise<string> {
+  await db.query('UPDATE api_keys SET revoked_at = now() WHERE holder = $1 AND revoked_at IS NULL', [WEB_UI_HOLDER]);
+  return (await createApiKey(db, { holder: WEB_UI_HOLDER, role: 'auditor' })).key;
 }
