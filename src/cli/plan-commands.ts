@@ -96,7 +96,7 @@ function listOf(value: string | boolean | undefined): string[] | undefined {
 const text = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);
 
 /** Whether something listens at host:port (a refused connection is an engine that is not running). */
-function listens(address: string): Promise<boolean> {
+export function listens(address: string): Promise<boolean> {
   const [, host, port] = /^(.*):(\d+)$/.exec(address) ?? [];
   if (!host) return Promise.resolve(true); // an address without a port: let the client say what is wrong
   return new Promise((resolve) => {
