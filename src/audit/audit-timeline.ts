@@ -8,9 +8,9 @@ import { whyOf, type Why } from '../domain/why';
 import { attributesOf, decodePayload, decodePayloads, eventTypeOf, type HistoryEventJson, type HistoryJson } from './history-json';
 import { keyIdOfUpdate } from './caller-update-id';
 
-/** Who decided a signal or an update: the API key's holder, the approver role it decided in, the key's id. */
+/** Who decided a signal or an update: the API key's holder, the approver role it decided in, the key's id (either may be all that is known). */
 export interface DecidedBy {
-  holder: string;
+  holder?: string;
   role?: string;
   keyId?: string;
 }
@@ -64,9 +64,9 @@ function splitCaller(args: unknown, keyId?: string): { decidedBy?: DecidedBy; de
   const record = args as Record<string, unknown>;
   const holderField = CALLER_FIELDS.find((field) => field !== 'role' && typeof record[field] === 'string');
   const details = Object.fromEntries(Object.entries(record).filter(([field]) => !CALLER_FIELDS.includes(field)));
-  if (!holderField) return { details };
+  if (!holderField && !keyId) return { details };
   const role = typeof record.role === 'string' ? record.role : undefined;
-  return { decidedBy: { holder: record[holderField] as string, ...(role ? { role } : {}), ...(keyId ? { keyId } : {}) }, details };
+  return { decidedBy: { ...(holderField ? { holder: record[holderField] as string } : {}), ...(role ? { role } : {}), ...(keyId ? { keyId } : {}) }, details };
 }
 
 function startedEntry(attributes: Record<string, unknown>): Pick<AuditEntry, 'what' | 'type'> {

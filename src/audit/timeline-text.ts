@@ -34,9 +34,10 @@ export function describeWhy(why: Why): string {
   return `why: ${why.rule} (policy ${why.policyId}@${why.policyVersion}; ${describeInputs(why.inputs)})`;
 }
 
-/** `decided by <holder> (<role>) under key <id>`. */
+/** `decided by <holder> (<role>) under key <id>`, or `sent under key <id>` for a message that names no person (a backend system's). */
 export function describeDecider(by: DecidedBy): string {
-  return `decided by ${by.holder}${by.role ? ` (${by.role})` : ''}${by.keyId ? ` under key ${by.keyId}` : ''}`;
+  const key = by.keyId ? ` under key ${by.keyId}` : '';
+  return by.holder ? `decided by ${by.holder}${by.role ? ` (${by.role})` : ''}${key}` : `sent${key}`;
 }
 
 /** One line of the timeline. */

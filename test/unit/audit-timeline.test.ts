@@ -48,6 +48,9 @@ function runs(): AuditRun[] {
       },
     }),
     event('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED', { signalName: 'cancelInvoice', input: { payloads: [payload({ reason: 'voided' })] } }),
+    event('EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED', {
+      acceptedRequest: { meta: { updateId: 'key-00aa11bb22cc33dd/1' }, input: { name: 'openDispute', args: { payloads: [payload({ disputeId: 'D-1', category: 'pricing' })] } } },
+    }),
     event('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW', {}),
   ];
   const second = [
@@ -71,10 +74,11 @@ test('the timeline has an entry for each start, action, message and close, oldes
     ['run-1', 3, 'action', 'notice_sent'],
     ['run-1', 5, 'update', 'decideWriteOff'],
     ['run-1', 6, 'signal', 'cancelInvoice'],
-    ['run-1', 7, 'continued_as_new', 'continued_as_new'],
-    ['run-2', 8, 'started', 'invoiceCollection'],
-    ['run-2', 9, 'action', 'call_task_opened'],
-    ['run-2', 10, 'closed', 'workflow_execution_completed'],
+    ['run-1', 7, 'update', 'openDispute'],
+    ['run-1', 8, 'continued_as_new', 'continued_as_new'],
+    ['run-2', 9, 'started', 'invoiceCollection'],
+    ['run-2', 10, 'action', 'call_task_opened'],
+    ['run-2', 11, 'closed', 'workflow_execution_completed'],
   ]);
   expect(timeline[1].why).toEqual(why);
   expect(timeline[2]).toMatchObject({ decidedBy: { holder: 'Ann Lee', role: 'controller', keyId: '3f9c0a1b2d4e5f60' }, details: { approved: true, note: 'uncollectible' } });
@@ -95,6 +99,7 @@ test('the text names the rule, the policy id and version, the figures, and who d
   expect(notice).toBe('2026-03-02T09:00:03.000Z  #3    notice_sent                asked the customer\'s outreach: Final notice "final-notice" (firm) for $2,450.00'
     + ' | why: dunning step day 30 "final-notice" (policy default@3; balance $2,450.00, 31 days past due, interest $12.40, late fee $25.00, segment smb, risk yellow)');
   expect(lines.find((line) => line.includes('decideWriteOff'))).toMatch(/update decideWriteOff \{"approved":true,"note":"uncollectible"\} \| decided by Ann Lee \(controller\) under key 3f9c0a1b2d4e5f60$/);
+  expect(lines.find((line) => line.includes('openDispute'))).toMatch(/update openDispute \{"disputeId":"D-1","category":"pricing"\} \| sent under key 00aa11bb22cc33dd$/);
   expect(lines.find((line) => line.includes('call_task_opened'))).toContain('| why: promise broken (policy default@3;');
 });
 

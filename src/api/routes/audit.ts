@@ -35,7 +35,7 @@ export const auditExportSchema = z.object({
     at: z.string(), runId: z.string(), eventId: z.number().int(),
     kind: z.enum(['started', 'action', 'signal', 'update', 'continued_as_new', 'closed']),
     type: z.string(), what: z.string(), why: why.optional(),
-    decidedBy: z.object({ holder: z.string(), role: z.string().optional(), keyId: z.string().optional() }).optional()
+    decidedBy: z.object({ holder: z.string().optional(), role: z.string().optional(), keyId: z.string().optional() }).optional()
       .describe('the API key\'s holder, the approver role it decided in, and the key\'s id'),
     details: z.record(z.string(), z.unknown()).optional(),
   })),
