@@ -165,6 +165,8 @@ const fuzzInvoices = fc.array(fc.constantFrom('FZ-INV-1', 'FZ-INV-2', 'FZ-INV-3'
 const I = ['/invoices/', invoice];
 const ROUTE_SPECS: RouteSpec[] = [
   { method: 'GET', pattern: '/health', parts: ['/health'], weight: 1 },
+  { method: 'GET', pattern: '/health/live', parts: ['/health/live'], weight: 1 },
+  { method: 'GET', pattern: '/health/ready', parts: ['/health/ready'], weight: 1 },
   { method: 'GET', pattern: '/openapi.json', parts: ['/openapi.json'], weight: 1 },
   { method: 'GET', pattern: '/docs', parts: ['/docs'], weight: 1 },
   { method: 'GET', pattern: '/docs/:asset', parts: ['/docs/', segmentOf(() => ['swagger-ui.css', 'docs-init.js'], ['nope.js'])], weight: 1 },
@@ -305,6 +307,18 @@ export function apiRequest(ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
 
 /** Sends one request to the API at `baseUrl` (ending in `/v1`) and returns its status, or an error when none came. */
 export async function send(baseUrl: string, request: FuzzRequest, timeoutMs = 15_000): Promise<number> {
+  return (await answerTo(baseUrl, request, timeoutMs)).status;
+}
+
+/** How the API answered a request: its status, media type and body. */
+export interface FuzzAnswer {
+  status: number;
+  type: string;
+  body: string;
+}
+
+/** Sends one generated request and reads the whole answer. */
+export async function answerTo(baseUrl: string, request: FuzzRequest, timeoutMs = 15_000): Promise<FuzzAnswer> {
   const headers: Record<string, string> = {};
   if (request.contentType) headers['content-type'] = request.contentType;
   if (request.authorization !== undefined) headers.authorization = request.authorization;
@@ -314,8 +328,31 @@ export async function send(baseUrl: string, request: FuzzRequest, timeoutMs = 15
     body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
     signal: AbortSignal.timeout(timeoutMs),
   });
-  await response.arrayBuffer();
-  return response.status;
+  return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() };
+}
+
+/**
+ * Why a refusal (a 4xx) is not the RFC 9457 answer the API promises, if it is not: problem+json
+ * with a type, a title and the status, and for bad input (400, 422) each error naming its field.
+ */
+export function refusalFlaw(answer: FuzzAnswer, method: string): string | null {
+  if (answer.status < 400 || answer.status >= 500) return null;
+  if (method === 'HEAD') return null; // a HEAD answer has no body
+  if (!answer.type.startsWith('application/problem+json')) return `a ${answer.status} answered as ${answer.type || 'no media type'}`;
+  let problem: { type?: unknown; title?: unknown; status?: unknown; errors?: { field?: unknown; reason?: unknown }[] };
+  try {
+    problem = JSON.parse(answer.body);
+  } catch {
+    return `a ${answer.status} whose body is not JSON`;
+  }
+  if (typeof problem.type !== 'string' || typeof problem.title !== 'string' || problem.status !== answer.status) return `a ${answer.status} without type, title and status`;
+  if ([400, 422].includes(answer.status)) {
+    const errors = problem.errors ?? [];
+    if (errors.length === 0 || errors.some((e) => typeof e.field !== 'string' || !e.field || typeof e.reason !== 'string')) {
+      return `a ${answer.status} that does not name the field and the reason: ${answer.body.slice(0, 300)}`;
+    }
+  }
+  return null;
 }
 
 /**

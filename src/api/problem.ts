@@ -141,10 +141,14 @@ function fromBodyParser(error: { type?: string; status?: number; message?: strin
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return new ProblemError(415, 'Unsupported encoding', `body: ${error.message}`, [{ field: 'body', reason: String(error.message) }]);
-    default:
-      return error.status && error.status >= 400 && error.status < 500
-        ? new ProblemError(400, 'Bad request', String(error.message ?? 'bad request'))
-        : undefined;
+    default: {
+      if (!(error.status && error.status >= 400 && error.status < 500)) return undefined;
+      // express's own refusal of a path it cannot decode ("Failed to decode param '%E0%A4%A'").
+      const undecodable = /^Failed to decode param '(.*)'$/.exec(String(error.message));
+      const field = undecodable ? 'path' : 'request';
+      const reason = undecodable ? `has a part that is not valid percent-encoding: ${undecodable[1]}` : String(error.message ?? 'is malformed');
+      return new ProblemError(400, 'Bad request', `${field}: ${reason}`, [{ field, reason }]);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Property: whatever a client sends to any route of the API, the answer is never a 5xx and always
- * comes. Requests come from scripts/api-fuzz-requests.ts (near-valid bodies with hostile values,
+ * comes; every refusal is RFC 9457 problem+json (naming the field for bad input) and changes nothing. Requests come from scripts/api-fuzz-requests.ts (near-valid bodies with hostile values,
  * malformed JSON, wrong media types and methods, odd path and query values; keys of every role, and
  * none, malformed or revoked ones) against the whole engine. FUZZ_REQUESTS sets how many (default
  * 1,500); FUZZ_SEED replays a run.
@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { API_ROLES, createApiKey, revokeApiKey } from '../../src/api/access/api-keys';
-import { apiRequest, FUZZED_ROUTES, prepareFuzzContext, send, type FuzzContext } from '../../scripts/api-fuzz-requests';
+import { answerTo, apiRequest, FUZZED_ROUTES, prepareFuzzContext, refusalFlaw, type FuzzContext } from '../../scripts/api-fuzz-requests';
 import { startTestApi, type TestApi } from '../support/api-server';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { servedRoutes } from '../support/served-routes';
@@ -46,14 +46,29 @@ test('the fuzz covers every route of the API', () => {
   expect([...FUZZED_ROUTES].sort()).toEqual(servedRoutes().sort());
 });
 
-test(`no request gets a 5xx or goes unanswered (${REQUESTS} requests over every route)`, async () => {
+/**
+ * Rows of the tables only a request itself adds to (never a workflow's activities, which go on
+ * working after earlier requests): a refusal must leave them as they were.
+ */
+async function requestWrittenRows(): Promise<string> {
+  const tables = ['invoices', 'customers', 'customer_contacts', 'policies', 'api_keys', 'event_subscriptions', 'webhook_events', 'delivery_events', 'idempotency_keys'];
+  const counts = await stack.db.pool.query(`SELECT ${tables.map((table) => `(SELECT count(*) FROM ${table}) AS ${table}`).join(', ')}`);
+  return JSON.stringify(counts.rows[0]);
+}
+
+test(`no request gets a 5xx or goes unanswered; every refusal is problem+json naming the field and changes nothing (${REQUESTS} requests over every route)`, async () => {
   const statuses = new Map<number, number>();
   const routesHit = new Set<string>();
   await fc.assert(fc.asyncProperty(apiRequest(context), async (request) => {
-    const status = await send(api.baseUrl, request);
-    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    const before = await requestWrittenRows();
+    const answer = await answerTo(api.baseUrl, request);
+    statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
     routesHit.add(request.route);
-    return status < 500;
+    if (answer.status >= 500) return false;
+    const flaw = refusalFlaw(answer, request.method);
+    if (flaw) throw new Error(`${request.method} ${request.path}: ${flaw}`);
+    if (answer.status >= 400 && answer.status !== 429 && (await requestWrittenRows()) !== before) throw new Error(`${request.method} ${request.path}: a ${answer.status} changed rows`);
+    return true;
   }), { numRuns: REQUESTS, seed: SEED, endOnFailure: true });
   process.stdout.write(`[fuzz] ${REQUESTS} requests over ${routesHit.size} routes (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}\n`);
   expect(routesHit.size).toBe(FUZZED_ROUTES.length);

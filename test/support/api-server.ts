@@ -3,6 +3,7 @@
  * key created for the test (and more keys, of any role, on request).
  */
 import type { Server } from 'node:http';
+import { answerClientErrors } from '../../src/api/client-errors';
 import { createApiKey, type ApiRole } from '../../src/api/access/api-keys';
 import { createApp, type ApiDependencies } from '../../src/api/app';
 import { createLogger } from '../../src/logger';
@@ -22,6 +23,7 @@ export async function startTestApi(deps: Omit<ApiDependencies, 'log'>): Promise<
   // Tests call far faster than any client: no rate limit unless a test sets its own.
   const app = createApp({ rateLimit: { limit: 1_000_000, windowMs: 60_000 }, ...deps, log: createLogger('silent') });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  answerClientErrors(server);
   const address = server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
   const createKey: TestApi['createKey'] = async (role, options = {}) => (await createApiKey(deps.db, {
