@@ -13,6 +13,7 @@ import { exportInvoiceAudit } from '../audit/audit-export';
 import { replayHistories, replayLine } from '../audit/history-replay';
 import { timelineText } from '../audit/timeline-text';
 import { loadConfig } from '../config';
+import { engineDataConverter } from '../encryption/data-converter';
 import { createLogger } from '../logger';
 import { openTemporal } from './infrastructure';
 import { listens } from './plan-commands';
@@ -66,7 +67,8 @@ async function replay(paths: string[]): Promise<number> {
   }
   // The SDK core's warnings (the failing workflow task) repeat what each line says.
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
-  const outcomes = await replayHistories(paths);
+  // Encrypted histories (PAYLOAD_ENCRYPTION_KEYS) replay with the engine's own codec.
+  const outcomes = await replayHistories(paths, { dataConverter: engineDataConverter(loadConfig().temporal.encryption) });
   for (const outcome of outcomes) process.stdout.write(`${replayLine(outcome)}\n`);
   if (outcomes.length === 0) process.stdout.write(`no history found in ${paths.join(', ')}\n`);
   return outcomes.length > 0 && outcomes.every((o) => o.status === 'replayed') ? 0 : 1;
