@@ -92,7 +92,7 @@ export class TemplateLibrary {
   render(name: string, variables: NoticeVariables): RenderedEmail {
     if (!this.emails.has(name)) throw new Error(`unknown email template "${name}"`);
     const email = this.compose(this.emails, name, variables, this.emailLayout);
-    const listsEvery = variables.invoices.every((row) => email.text.includes(`#${row.number}`));
+    const listsEvery = variables.invoices.length <= 1 || variables.invoices.every((row) => email.text.includes(`#${row.number}`));
     return listsEvery ? email : withEveryInvoice(email, variables);
   }
 

@@ -10,13 +10,14 @@ import { expectGolden } from './golden-file';
 const library = new TemplateLibrary();
 
 test('the library holds the playbook notices', () => {
-  expect(library.names()).toEqual(['escalation-notice', 'final-notice', 'reminder-past-due', 'reminder-past-due-details', 'reminder-upcoming']);
+  expect(library.names()).toEqual(['escalation-notice', 'final-notice', 'installment-reminder', 'reminder-past-due', 'reminder-past-due-details', 'reminder-upcoming']);
 });
 
 test('each notice words at least two tones differently, so no tone reads like another step', () => {
   expect(Object.fromEntries(library.names().map((name) => [name, library.tonesOf(name)]))).toEqual({
     'escalation-notice': ['friendly', 'neutral'],
     'final-notice': ['friendly', 'neutral'],
+    'installment-reminder': ['firm', 'neutral'],
     'reminder-past-due': ['firm', 'neutral'],
     'reminder-past-due-details': ['firm', 'friendly'],
     'reminder-upcoming': ['firm', 'neutral'],

@@ -83,6 +83,9 @@ test('a plan\'s whole life: the letter, a reminder before each due date, one ins
   await bed.advanceTo(addDays(due1, -3), 10, 'PLAN-LIFE');
   expect(remindersOf('PLAN-LIFE')).toEqual([{ key: 'installment-1', at: expect.stringMatching(new RegExp(`^${addDays(due1, -3)}T09:00`)), owedMinor: 30_000 }]);
   expect(await delivered('plan-PLAN-LIFE/installment-1/reminder')).toBe(true);
+  const reminder = bed.resend.delivered().find((email) => email.idempotencyKey === 'plan-PLAN-LIFE/installment-1/reminder');
+  expect(reminder?.body.subject).toBe(`Payment plan installment due ${due1}: $300.00`);
+  expect(reminder?.body.text).toContain(`PLAN-LIFE installment 1 of 3: $300.00 due on ${due1}.`);
   const first = await plan.executeUpdate(recordPlanPaymentUpdate, { args: [{ paymentId: 'LIFE-1', amount: usd(30_000) }] });
   expect(first).toMatchObject({ duplicate: false, parts: [{ installment: 1, invoiceId, amountMinor: 30_000, partId: `LIFE-1:1:${invoiceId}` }] });
   const again = await plan.executeUpdate(recordPlanPaymentUpdate, { args: [{ paymentId: 'LIFE-1', amount: usd(30_000) }] });

@@ -107,7 +107,7 @@ export function installmentReminder(plan: Plan, number: number, owedMinor: numbe
       daysPastDue: daysPastDue(installment.dueDate, Date.now()),
       paymentLink: first?.paymentLink,
     },
-    template: 'reminder-upcoming',
+    template: 'installment-reminder',
     tone: 'friendly',
     event: planEvent(plan, key, 'plan_installment_reminder', summary, {
       installment: number, dueDate: installment.dueDate, owedMinor,
