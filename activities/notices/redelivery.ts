@@ -13,6 +13,7 @@ import type { NoticeInvoiceRow, NoticeVariables } from '../../src/notices/notice
 import { deliverOnChannel, type ChannelDependencies } from './channel-delivery';
 import { readContactProfile } from './contact-profile';
 import { staleContactReason, type InvoiceContactState } from './contact-guard';
+import { reportSettledNotices, type SettledNotice } from './notice-report';
 
 /** How a redelivery went: on which channel, or which notices now need a person to call. */
 export interface RedeliveryOutcome {
@@ -55,7 +56,8 @@ export function createRedeliveryActivities(deps: Omit<ChannelDependencies, 'send
       if (done) return done;
       await copyForRedelivery(deps.db, sent.rows, input.messageKey);
 
-      return inTransaction(deps.db, async (client) => {
+      const settledNow: SettledNotice[] = [];
+      const outcome = await inTransaction(deps.db, async (client) => {
         const invoiceIds = [...new Set(sent.rows.map((n) => n.invoice_id))].sort();
         const invoices = await client.query<InvoiceRow>(
           `SELECT invoice_id, status, contact_hold, dunning_paused, state_seq, invoice_number, currency, amount_minor, balance_minor, due_date::text, days_past_due, payment_link
@@ -68,6 +70,7 @@ export function createRedeliveryActivities(deps: Omit<ChannelDependencies, 'send
         for (const notice of dropped) {
           await client.query("UPDATE communications SET status = 'suppressed', suppressed_reason = $2 WHERE idempotency_key = $1",
             [redeliveryKey(notice.idempotency_key), NO_LONGER_NEEDED]);
+          settledNow.push({ key: redeliveryKey(notice.idempotency_key), channel: 'none', outcome: 'suppressed' });
         }
         if (live.length === 0) return { channel: null, calls: [], dropped: dropped.length, what: 'not delivered again: no invoice of it still needs it' };
 
@@ -77,6 +80,7 @@ export function createRedeliveryActivities(deps: Omit<ChannelDependencies, 'send
         if (!choice.channel) {
           for (const notice of live) {
             await client.query("UPDATE communications SET status = 'suppressed', suppressed_reason = $2 WHERE idempotency_key = $1", [redeliveryKey(notice.idempotency_key), choice.reason]);
+            settledNow.push({ key: redeliveryKey(notice.idempotency_key), channel: 'none', outcome: choice.delivery });
           }
           return { channel: null, calls: live.map((n) => ({ invoiceId: n.invoice_id, key: n.idempotency_key })), dropped: dropped.length, what: `not delivered again: ${choice.reason}` };
         }
@@ -93,9 +97,13 @@ export function createRedeliveryActivities(deps: Omit<ChannelDependencies, 'send
                subject = $4, body_text = $5, body_html = $6, channel = $7, recipient = $8 WHERE idempotency_key = $1`,
             [redeliveryKey(notice.idempotency_key), delivered.status, delivered.providerMessageId ?? null, delivered.content.subject, delivered.content.text,
               delivered.content.html, delivered.channel, delivered.recipient]);
+          settledNow.push({ key: redeliveryKey(notice.idempotency_key), channel: delivered.status === 'not_sent' ? 'none' : delivered.channel, outcome: delivered.status });
         }
         return { channel: delivered.channel, calls: [], dropped: dropped.length, what: `${input.reason}: ${delivered.what}` };
       });
+      // After the commit; a retry finds the redelivery decided (previousRedelivery) and reports nothing again.
+      reportSettledNotices(settledNow);
+      return outcome;
     },
   };
 }
@@ -123,8 +131,8 @@ async function previousRedelivery(db: Pool, sent: SentNotice[]): Promise<Redeliv
 async function copyForRedelivery(db: Pool, sent: SentNotice[], messageKey: string): Promise<void> {
   for (const notice of sent) {
     await db.query(
-      `INSERT INTO communications (idempotency_key, invoice_id, customer_id, channel, template, tone, recipient, subject, body_text, body_html, status, message_key)
-       SELECT $1, invoice_id, customer_id, channel, template, tone, recipient, subject, body_text, body_html, 'pending', $3 FROM communications WHERE idempotency_key = $2
+      `INSERT INTO communications (idempotency_key, invoice_id, customer_id, channel, template, tone, recipient, subject, body_text, body_html, status, message_key, why)
+       SELECT $1, invoice_id, customer_id, channel, template, tone, recipient, subject, body_text, body_html, 'pending', $3, why FROM communications WHERE idempotency_key = $2
        ON CONFLICT (idempotency_key) DO NOTHING`,
       [redeliveryKey(notice.idempotency_key), notice.idempotency_key, redeliveryKey(messageKey)]);
   }

@@ -136,6 +136,10 @@ test('a bounced email falls back to the next channel: the same reminder goes by 
   expect(texts[0].body).toContain(`Invoice #${input.invoice.invoiceNumber}`);
   const rows = await communications(input);
   expect(rows.map((r) => [r.channel, r.status])).toEqual([['email', 'sent'], ['sms', 'sent']]);
+  // Delivered again for the same reason: the rule, policy version and figures of the first.
+  const whys = await bed.rows<{ why: { rule: string } | null }>('SELECT why FROM communications WHERE invoice_id = $1 ORDER BY created_at', [input.invoice.invoiceId]);
+  expect(whys[1].why).toEqual(whys[0].why);
+  expect(whys[1].why?.rule).toContain('reminder-upcoming');
   expect(await bed.rows('SELECT kind FROM tasks WHERE invoice_id = $1', [input.invoice.invoiceId])).toEqual([]);
   // A bounce delivered twice changes nothing more.
   const again = await receiveDeliveryEvent({ db: bed.db.pool, client: bed.env.client, taskQueue: 'contact-channels-test' },
