@@ -6,6 +6,10 @@ const port = z.coerce.number().int().min(1).max(65535);
 const optionalText = z.string().trim().min(1).optional();
 const unsetWhenEmpty = <S extends z.ZodType>(schema: S) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
+/** `host:port` for a listener: a name or IPv4 address, or an IPv6 address in brackets. */
+const bindAddress = z.string().trim().regex(/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/, 'must be host:port to listen on, such as 0.0.0.0:9464')
+  .refine((text) => Number(text.slice(text.lastIndexOf(':') + 1)) <= 65535, 'must have a port from 0 to 65535');
+
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -64,6 +68,11 @@ const environmentSchema = z.object({
   // How long a POST's Idempotency-Key and its stored answer are kept after the first request.
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Observability, each off unless set: the engine's Prometheus metrics (GET /metrics on this port, on HOST), the Temporal
+  // SDK's own worker metrics (its Prometheus listener at host:port), and traces to an OTLP/HTTP collector (<endpoint>/v1/traces).
+  METRICS_PORT: unsetWhenEmpty(port),
+  TEMPORAL_METRICS_BIND_ADDRESS: unsetWhenEmpty(bindAddress),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetWhenEmpty(z.url({ protocol: /^https?$/, error: 'must be the collector\'s OTLP/HTTP base URL, such as http://otel-collector:4318' })),
 
   RESEND_API_KEY: optionalText,
   RESEND_BASE_URL: optionalText,
@@ -120,6 +129,15 @@ export interface Config {
   /** How long an Idempotency-Key's stored answer is replayed after the first request. */
   idempotencyKeyTtlMs: number;
   logLevel: string;
+  /** Metrics and tracing; each is off when undefined. */
+  observability: {
+    /** The engine's Prometheus metrics listener (GET /metrics). */
+    metricsPort?: number;
+    /** The Temporal SDK's Prometheus listener, host:port. */
+    temporalMetricsBindAddress?: string;
+    /** The OTLP/HTTP collector traces go to. */
+    otlpEndpoint?: string;
+  };
   mail: {
     resendApiKey?: string;
     resendBaseUrl?: string;
@@ -164,6 +182,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     rateLimit: { limit: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW_SECONDS * 1000 },
     idempotencyKeyTtlMs: env.IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000,
     logLevel: env.LOG_LEVEL,
+    observability: {
+      metricsPort: env.METRICS_PORT,
+      temporalMetricsBindAddress: env.TEMPORAL_METRICS_BIND_ADDRESS,
+      otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    },
     mail: {
       resendApiKey: env.RESEND_API_KEY,
       resendBaseUrl: env.RESEND_BASE_URL,

@@ -13,6 +13,7 @@ import { throwIfCancelled } from './activity-liveness';
 import type { MailTransport } from './mail-transport';
 import type { SmsTransport } from './sms-transport';
 import { deliverOnChannel, type ChannelDelivery } from './channel-delivery';
+import { reportSettledNotices, type SettledNotice } from './notice-report';
 import { readContactProfile } from './contact-profile';
 import { chooseChannel } from '../../src/domain/contact-channels';
 import type { NoticeVariables, RenderedEmail, TemplateLibrary } from '../../src/notices/template-library';
@@ -175,7 +176,8 @@ export function createNoticeActivities(deps: NoticeDependencies) {
     if (settled.size === keys.length) return keys.map((key) => settled.get(key) as NoticeOutcome);
 
     const { expired } = await store(message, render(message.notices));
-    return inTransaction(deps.db, async (client) => {
+    const settledNow: SettledNotice[] = [];
+    const answer = await inTransaction(deps.db, async (client) => {
       const invoiceIds = [...new Set(message.notices.map((n) => n.event.invoiceId))].sort();
       const rows = await client.query<InvoiceContactState & { invoice_id: string }>(
         'SELECT invoice_id, status, contact_hold, dunning_paused, state_seq FROM invoices WHERE invoice_id = ANY($1) ORDER BY invoice_id FOR UPDATE', [invoiceIds]);
@@ -189,7 +191,7 @@ export function createNoticeActivities(deps: NoticeDependencies) {
         // Only a dunning notice waits out a pause (a promise, an offer, a plan); letters and a plan's own messages do not.
         const purpose = message.purpose === 'dunning' && !notice.letter ? 'dunning' : 'letter';
         const stale = invoice ? staleContactReason(invoice, notice.event.snapshot.seq, purpose) : null;
-        if (stale) outcomes.set(key, await suppress(client, notice, stale, 'suppressed'));
+        if (stale) outcomes.set(key, await suppress(client, notice, stale, 'suppressed', 'none', settledNow));
         else live.push(notice);
       }
       const finish = () => keys.map((key) => outcomes.get(key) as NoticeOutcome);
@@ -199,7 +201,7 @@ export function createNoticeActivities(deps: NoticeDependencies) {
       const why = expired ? { text: PROVIDER_WINDOW_PASSED, delivery: 'expired' as const }
         : choice.channel === null && choice.delivery === 'withheld' ? { text: choice.reason, delivery: 'withheld' as const } : null;
       if (why) {
-        for (const notice of live) outcomes.set(notice.event.idempotencyKey, await suppress(client, notice, why.text, why.delivery));
+        for (const notice of live) outcomes.set(notice.event.idempotencyKey, await suppress(client, notice, why.text, why.delivery, choice.channel ?? 'none', settledNow));
         return finish();
       }
       throwIfCancelled();
@@ -209,9 +211,11 @@ export function createNoticeActivities(deps: NoticeDependencies) {
         messageKey: message.messageKey, noticeKeys: live.map((n) => n.event.idempotencyKey), customerId: lead.customer.customerId, customerName: lead.customer.name,
         template: lead.template, email, variables: variables(live),
       });
-      for (const notice of live) outcomes.set(notice.event.idempotencyKey, { key: notice.event.idempotencyKey, delivery: await settle(client, notice, delivered, summaryOf(notice, delivered.what)) });
+      for (const notice of live) outcomes.set(notice.event.idempotencyKey, { key: notice.event.idempotencyKey, delivery: await settle(client, notice, delivered, summaryOf(notice, delivered.what), settledNow) });
       return finish();
     });
+    reportSettledNotices(settledNow);
+    return answer;
   }
 
   return {
@@ -228,16 +232,17 @@ export function createNoticeActivities(deps: NoticeDependencies) {
 
     /** Keeps a notice the workflow stopped (stale, or cancelled in flight) as suppressed with the reason, and logs it. */
     async suppressNotice(input: { event: CollectionEvent; reason: string }): Promise<void> {
-      await inTransaction(deps.db, async (client) => {
+      const recorded = await inTransaction(deps.db, async (client) => {
         await client.query(
           "UPDATE communications SET status = 'suppressed', suppressed_reason = $2 WHERE idempotency_key = $1 AND status = 'pending'",
           [input.event.idempotencyKey, input.reason]);
-        await appendCollectionEvent(client, input.event);
+        return appendCollectionEvent(client, input.event);
       });
+      if (recorded) reportSettledNotices([{ key: input.event.idempotencyKey, channel: 'none', outcome: 'suppressed' }]);
     },
   };
 
-  async function settle(client: PoolClient, input: DunningNoticeInput, delivered: ChannelDelivery, summary: string): Promise<NoticeDelivery> {
+  async function settle(client: PoolClient, input: DunningNoticeInput, delivered: ChannelDelivery, summary: string, settledNow: SettledNotice[]): Promise<NoticeDelivery> {
     const { status, providerMessageId, content, channel, recipient } = delivered;
     await client.query(
       `UPDATE communications SET status = $2, provider_message_id = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() END,
@@ -245,14 +250,19 @@ export function createNoticeActivities(deps: NoticeDependencies) {
        WHERE idempotency_key = $1`,
       [input.event.idempotencyKey, status, providerMessageId ?? null, content.subject, content.text, content.html, channel, recipient],
     );
-    await appendCollectionEvent(client, { ...input.event, summary, data: { ...input.event.data, delivery: status, channel, providerMessageId } });
+    if (await appendCollectionEvent(client, { ...input.event, summary, data: { ...input.event.data, delivery: status, channel, providerMessageId } })) {
+      settledNow.push({ key: input.event.idempotencyKey, channel: status === 'not_sent' ? 'none' : channel, outcome: status });
+    }
     return status;
   }
 
-  async function suppress(client: PoolClient, input: DunningNoticeInput, reason: string, delivery: 'suppressed' | 'expired' | 'withheld'): Promise<NoticeOutcome> {
+  async function suppress(client: PoolClient, input: DunningNoticeInput, reason: string, delivery: 'suppressed' | 'expired' | 'withheld',
+    channel: string, settledNow: SettledNotice[]): Promise<NoticeOutcome> {
     await client.query("UPDATE communications SET status = 'suppressed', suppressed_reason = $2 WHERE idempotency_key = $1", [input.event.idempotencyKey, reason]);
     const summary = `${input.event.summary}: not sent, ${reason}`;
-    await appendCollectionEvent(client, { ...input.event, type: 'notice_suppressed', summary, data: { ...input.event.data, delivery, reason } });
+    if (await appendCollectionEvent(client, { ...input.event, type: 'notice_suppressed', summary, data: { ...input.event.data, delivery, reason } })) {
+      settledNow.push({ key: input.event.idempotencyKey, channel, outcome: delivery });
+    }
     return { key: input.event.idempotencyKey, delivery, reason };
   }
 }

@@ -25,6 +25,9 @@ import { deliveryWebhookRoutes } from './routes/delivery-webhook';
 import { webhookRoutes } from './routes/webhooks';
 import { apiReferenceRoutes } from './openapi/reference-routes';
 import { codecCors, codecKeyInPath, codecRoutes } from '../encryption/codec-server';
+import { httpMetrics } from '../observability/http-metrics';
+import { httpTracing } from '../observability/http-tracing';
+import { tracingActive } from '../observability/tracing';
 
 export interface ApiDependencies {
   db: Pool;
@@ -41,6 +44,9 @@ export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // First, so every answer is counted and timed (refusals too) and, with tracing on, sits in the request's span.
+  app.use(httpMetrics());
+  if (tracingActive()) app.use(httpTracing());
   app.use(helmet());
   // The Web UI's preflight to the codec endpoint carries no key: answered before the gate.
   app.use(codecKeyInPath);

@@ -29,6 +29,7 @@ import { TemplateLibrary } from '../notices/template-library';
 import { exportStrategyPack } from '../reports/strategy-pack-file';
 import { startApiRole, startWorkerRole } from './engine';
 import { installTemporalRuntime } from '../temporal/runtime';
+import { startObservability } from '../observability/start';
 import { openDatabase, openTemporal, type OpenDatabase, type OpenTemporal } from './infrastructure';
 import { whenLauncherExits } from './launcher-watch';
 import { takeOverShutdownSignals } from '../db/embedded-postgres';
@@ -93,10 +94,13 @@ async function withInfrastructure(
 ): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, { metricsBindAddress: config.observability.temporalMetricsBindAddress });
   const stops: Stop[] = [];
   stopOnSignal(log, stops);
   await startingUp(log, stops, async () => {
+    // Before the Temporal client and worker, which pick up tracing; stopped last, so the shutdown's own spans leave.
+    const observability = await startObservability(config.observability, { host: config.httpHost, log });
+    stops.push(() => observability.stop());
     const database = await openDatabase(config, log, { allowEmbedded: embedded });
     stops.push(() => database.close());
     const webUiCodecKey = embedded && config.temporal.encryption && !config.temporal.address ? await localWebUiKey(database.db) : undefined;

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 import { engineDataConverter } from '../encryption/data-converter';
+import { clientTracingInterceptors } from '../observability/tracing';
 
 function connectionOptions(config: Config['temporal'], address: string) {
   const clientCert = config.tlsCertPath && config.tlsKeyPath
@@ -17,10 +18,11 @@ function connectionOptions(config: Config['temporal'], address: string) {
   };
 }
 
-/** A client connection (API, CLI, demo), encrypting payloads when keys are configured. */
+/** A client connection (API, CLI, demo), encrypting payloads when keys are configured, and traced when tracing is on. */
 export async function connectClient(config: Config['temporal'], address: string): Promise<{ connection: Connection; client: Client }> {
   const connection = await Connection.connect(connectionOptions(config, address));
-  return { connection, client: new Client({ connection, namespace: config.namespace, dataConverter: engineDataConverter(config.encryption) }) };
+  const interceptors = { workflow: clientTracingInterceptors() };
+  return { connection, client: new Client({ connection, namespace: config.namespace, dataConverter: engineDataConverter(config.encryption), interceptors }) };
 }
 
 /** A worker connection. */

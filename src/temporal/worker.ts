@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions as TemporalWorkerOptions } from '@temporalio/worker';
 import type { CollectionsActivities } from '../../activities';
+import { workerObservability } from '../observability/worker-observability';
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', '..', 'workflows', 'index.ts');
 
@@ -24,5 +25,7 @@ export function createCollectionsWorker(options: WorkerOptions): Promise<Worker>
     activities: options.activities,
     dataConverter: options.dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    // Activity failures counted, log lines naming their run; tracing interceptors when tracing is on.
+    ...workerObservability({ prebuiltBundle: options.workflowBundle !== undefined }),
   });
 }
