@@ -44,6 +44,8 @@ const origins = z.string().transform((text, ctx) => {
 
 const environmentSchema = z.object({
   DATABASE_URL: optionalText,
+  // Connections each process keeps to Postgres; the server's max_connections must cover every process's pool.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   POSTGRES_PORT: port.default(54329),
   DATA_DIR: z.string().default('.data'),
 
@@ -58,6 +60,10 @@ const environmentSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
 
   PORT: port.default(3000),
+  // The worker role answers liveness and readiness on this port when set (the API answers on PORT).
+  WORKER_HEALTH_PORT: port.optional(),
+  // How long a stopping worker lets running activities finish before cancelling them; the whole shutdown is cut short at 30 s.
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(20).default(15),
   // Loopback unless opened explicitly: the API is not reachable from other machines by accident.
   HOST: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'must be a host name or IP address to listen on, such as 0.0.0.0').default('127.0.0.1'),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
@@ -101,6 +107,8 @@ const environmentSchema = z.object({
 export interface Config {
   /** Postgres to use; undefined starts an embedded one. */
   databaseUrl?: string;
+  /** Connections in each process's Postgres pool. */
+  databasePoolSize: number;
   embeddedPostgresPort: number;
   dataDir: string;
   temporal: {
@@ -120,6 +128,10 @@ export interface Config {
   /** Browser origins (the Temporal Web UI's) that may call the codec endpoint. */
   codecCorsOrigins: string[];
   httpPort: number;
+  /** Where the worker role answers liveness and readiness; undefined serves none. */
+  workerHealthPort?: number;
+  /** How long a stopping worker waits for running activities before cancelling them (the SDK's shutdownGraceTime). */
+  workerShutdownGraceMs: number;
   /** The address the HTTP API listens on: 127.0.0.1 unless HOST opens it (0.0.0.0, ::, an interface's address). */
   httpHost: string;
   /** How often the worker starts workflows for invoices saved without one, and how old such a row must be. */
@@ -161,6 +173,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const env = parsed.data;
   return {
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     embeddedPostgresPort: env.POSTGRES_PORT,
     dataDir: env.DATA_DIR,
     temporal: {
@@ -177,6 +190,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     codecCorsOrigins: env.CODEC_CORS_ORIGINS ?? [`http://localhost:${env.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`],
     httpPort: env.PORT,
+    workerHealthPort: env.WORKER_HEALTH_PORT,
+    workerShutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
     httpHost: env.HOST,
     reconcile: { intervalMs: env.RECONCILE_INTERVAL_SECONDS * 1000, graceMs: env.RECONCILE_GRACE_SECONDS * 1000 },
     rateLimit: { limit: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW_SECONDS * 1000 },

@@ -5,12 +5,14 @@
  * SDK's own download; where neither `go` nor `mvn` is installed, callers fall back to the SDK.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const TEST_SERVER_VERSION = '1.31.0';
+/** The server the CLI above embeds, built on its own for runs on Postgres. */
+export const TEMPORAL_SERVER_VERSION = '1.29.1';
 
 /** Where built tools live; survives `git clean` and fresh clones. */
 export function toolchainCacheDir(): string {
@@ -66,14 +68,60 @@ export async function ensureTemporalCli(): Promise<string | undefined> {
   log(`building the Temporal CLI v${TEMPORAL_CLI_VERSION} with go install (a few minutes, once)`);
   await run('go', ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`], {
     label: 'go install',
-    env: {
-      GOBIN: path.join(root, 'bin'),
-      GOPATH: path.join(toolchainCacheDir(), 'go'),
-      GOFLAGS: '-modcacherw',
-    },
+    env: goEnvironment(path.join(root, 'bin')),
   });
   log(`Temporal CLI ready at ${binary}`);
   return binary;
+}
+
+/** Go's settings for a build into `bin`: modules in the toolchain cache, writable so the cache can be deleted. */
+function goEnvironment(bin: string): NodeJS.ProcessEnv {
+  return { GOBIN: bin, GOPATH: path.join(toolchainCacheDir(), 'go'), GOFLAGS: '-modcacherw' };
+}
+
+/** The Temporal server, its SQL schema tool and the Postgres schema files they ship with. */
+export interface TemporalServerToolchain {
+  server: string;
+  sqlTool: string;
+  /** `schema/postgresql/v12` of the server module: `temporal/` and `visibility/`, each with `versioned/`. */
+  postgresSchemaDir: string;
+}
+
+/**
+ * The Temporal server and its schema tool, built with `go install` on first use (a few minutes,
+ * once), with the Postgres schema copied beside them from the module. Only the runs on a real
+ * server need it (`npm run test:cluster`); returns undefined when Go is not installed.
+ */
+export async function ensureTemporalServer(): Promise<TemporalServerToolchain | undefined> {
+  const root = path.join(toolchainCacheDir(), `temporal-server-${TEMPORAL_SERVER_VERSION}`);
+  const toolchain: TemporalServerToolchain = {
+    server: path.join(root, 'bin', 'server'),
+    sqlTool: path.join(root, 'bin', 'sql'),
+    postgresSchemaDir: path.join(root, 'schema', 'postgresql', 'v12'),
+  };
+  if (Object.values(toolchain).every((file) => existsSync(file))) return toolchain;
+  if (!hasCommand('go')) {
+    log('go is not installed: the Temporal server cannot be built');
+    return undefined;
+  }
+  const module = `go.temporal.io/server@v${TEMPORAL_SERVER_VERSION}`;
+  const env = goEnvironment(path.join(root, 'bin'));
+  log(`building the Temporal server v${TEMPORAL_SERVER_VERSION} and its SQL tool with go install (a few minutes, once)`);
+  await run('go', ['install', `go.temporal.io/server/cmd/server@v${TEMPORAL_SERVER_VERSION}`, `go.temporal.io/server/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`], {
+    label: 'go install', env,
+  });
+  // The schema files are not part of the binaries: they come from the module Go just downloaded.
+  const download = spawnSync('go', ['mod', 'download', '-json', module], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const moduleDir = download.status === 0 ? (JSON.parse(download.stdout) as { Dir?: string }).Dir : undefined;
+  if (!moduleDir) throw new Error(`go mod download ${module} failed: ${download.stderr}`);
+  const schemaCopy = `${toolchain.postgresSchemaDir}.tmp`;
+  rmSync(schemaCopy, { recursive: true, force: true });
+  rmSync(toolchain.postgresSchemaDir, { recursive: true, force: true });
+  // Copied, then renamed into place, so an interrupted copy is never taken for a complete one.
+  cpSync(path.join(moduleDir, 'schema', 'postgresql', 'v12'), schemaCopy, { recursive: true });
+  renameSync(schemaCopy, toolchain.postgresSchemaDir);
+  log(`Temporal server ready at ${toolchain.server}`);
+  return toolchain;
 }
 
 const TEST_SERVER_POM = `<?xml version="1.0" encoding="UTF-8"?>

@@ -15,7 +15,15 @@ export interface WorkerOptions {
   workflowBundle?: TemporalWorkerOptions['workflowBundle'];
   /** Payload codecs (encryption); the activities' `Context.current().client` inherits it from the worker. */
   dataConverter?: TemporalWorkerOptions['dataConverter'];
+  /**
+   * How long `shutdown()` lets running activities finish before cancelling them. The SDK's default is
+   * none: a stopping worker would cancel a notice mid-send, to be sent again by another worker.
+   */
+  shutdownGraceMs?: number;
 }
+
+/** After the grace time, cancelled activities get this long to stop before the worker gives up on them. */
+const SHUTDOWN_FORCE_AFTER_GRACE_MS = 5_000;
 
 export function createCollectionsWorker(options: WorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -24,6 +32,10 @@ export function createCollectionsWorker(options: WorkerOptions): Promise<Worker>
     taskQueue: options.taskQueue,
     activities: options.activities,
     dataConverter: options.dataConverter,
+    ...(options.shutdownGraceMs === undefined ? {} : {
+      shutdownGraceTime: options.shutdownGraceMs,
+      shutdownForceTime: options.shutdownGraceMs + SHUTDOWN_FORCE_AFTER_GRACE_MS,
+    }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // Activity failures counted, log lines naming their run; tracing interceptors when tracing is on.
     ...workerObservability({ prebuiltBundle: options.workflowBundle !== undefined }),

@@ -20,6 +20,8 @@ const registration = (invoiceId: string) => ({
 /** One well-formed request per route, so an allowed call reaches the route's own logic. */
 const REQUESTS: Record<string, { path: string; body?: unknown }> = {
   'GET /health': { path: '/health' },
+  'GET /health/live': { path: '/health/live' },
+  'GET /health/ready': { path: '/health/ready' },
   'GET /openapi.json': { path: '/openapi.json' },
   'GET /docs': { path: '/docs' },
   'GET /docs/:asset': { path: '/docs/docs-init.js' },

@@ -21,7 +21,8 @@
  * for auditors and the managers who answer them).
  * Validating and linting a policy store nothing and are open to every role, like reads.
  *
- * Open without a key: `GET /health` (liveness, for load balancers); the API reference
+ * Open without a key: `GET /health`, `/health/live` and `/health/ready` (for load balancers and
+ * orchestrators, which hold no key); the API reference
  * (`GET /openapi.json`, `GET /docs` and its files), since a browser opening the page sends no key and
  * the document describes the API, not anyone's data; and everything under `/webhooks/`: payment
  * providers and ERPs authenticate those requests by their signature instead.
@@ -48,6 +49,8 @@ const INVOICE = '/invoices/:invoiceId';
 
 export const ROUTE_ACCESS: readonly RouteAccess[] = [
   get('/health', 'open'),
+  get('/health/live', 'open'),
+  get('/health/ready', 'open'),
 
   // The API reference: the OpenAPI document and the interactive docs (src/api/openapi/)
   get('/openapi.json', 'open'),

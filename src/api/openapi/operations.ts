@@ -27,7 +27,7 @@ import { auditExportSchema, auditQuery } from '../routes/audit';
 import { previewQuery } from '../routes/templates';
 import { reviewQuery, stripeEnvelope } from '../routes/webhooks';
 import {
-  cancelAcceptedSchema, communicationsSchema, customerContactsSchema, letterListSchema, letterPrintedSchema, deliveryAnswerSchema, deliveryListSchema, doNotDunAnswerSchema, healthSchema, invoiceEventsSchema, policyLintSchema,
+  cancelAcceptedSchema, communicationsSchema, customerContactsSchema, letterListSchema, letterPrintedSchema, deliveryAnswerSchema, deliveryListSchema, doNotDunAnswerSchema, healthSchema, livenessSchema, readinessSchema, invoiceEventsSchema, policyLintSchema,
   policyValidSchema, policyVersionListSchema, readModelOf, subscriptionCreatedSchema, subscriptionListSchema, subscriptionSchema, taskListSchema,
   templateCatalogSchema, webhookAnswerSchema, webhookEventListSchema,
 } from './response-schemas';
@@ -94,6 +94,10 @@ const webhookAnswers = {
 export const OPERATIONS: readonly Operation[] = [
   { method: 'GET', path: '/health', operationId: 'getHealth', summary: 'Whether the API reaches Postgres and Temporal', tag: 'Health',
     answers: { 200: json('both reachable', healthSchema), 503: json('one of them is not', healthSchema) } },
+  { method: 'GET', path: '/health/live', operationId: 'getLiveness', summary: 'Whether the process answers (it checks no dependency)', tag: 'Health',
+    answers: { 200: json('the process is up', livenessSchema) } },
+  { method: 'GET', path: '/health/ready', operationId: 'getReadiness', summary: 'Whether to send it requests: Postgres and Temporal reachable, and not shutting down', tag: 'Health',
+    answers: { 200: json('ready', readinessSchema), 503: json('a dependency is unreachable, or the API is stopping', readinessSchema) } },
 
   { method: 'POST', path: '/invoices', operationId: 'registerInvoice', summary: 'Register an invoice and start its collection workflow', tag: 'Invoices',
     body: { name: 'RegisterInvoice', schema: registerInvoiceSchema },

@@ -35,6 +35,12 @@ export const healthSchema = z.object({
   temporal: z.string().describe('"ok", or why Temporal cannot be reached'),
 });
 
+export const livenessSchema = z.object({ status: z.literal('ok') });
+
+export const readinessSchema = healthSchema.extend({
+  status: z.enum(['ok', 'degraded', 'stopping']).describe('`stopping`: shutting down, finishing the requests it has'),
+});
+
 export const cancelAcceptedSchema = z.object({ invoiceId: z.string(), accepted: z.literal('cancel') });
 
 export const invoiceEventsSchema = z.object({
