@@ -12,6 +12,16 @@ test('a value that is not a positive whole number of seconds is refused with the
   expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
 });
 
+test('the pool size, the worker\'s health port and its shutdown grace time: defaults, and bad values named', () => {
+  expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, workerHealthPort: undefined, workerShutdownGraceMs: 15_000 });
+  expect(loadConfig({ DATABASE_POOL_SIZE: '25', WORKER_HEALTH_PORT: '9464', WORKER_SHUTDOWN_GRACE_SECONDS: '5' }))
+    .toMatchObject({ databasePoolSize: 25, workerHealthPort: 9464, workerShutdownGraceMs: 5_000 });
+  expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+  expect(() => loadConfig({ WORKER_HEALTH_PORT: 'health' })).toThrow(/WORKER_HEALTH_PORT/);
+  // The whole shutdown is cut short at 30 s: a longer grace would never be honoured.
+  expect(() => loadConfig({ WORKER_SHUTDOWN_GRACE_SECONDS: '60' })).toThrow(/WORKER_SHUTDOWN_GRACE_SECONDS/);
+});
+
 test('the API listens on loopback unless HOST opens it', () => {
   expect(loadConfig({}).httpHost).toBe('127.0.0.1');
   expect(loadConfig({ HOST: '0.0.0.0' }).httpHost).toBe('0.0.0.0');
