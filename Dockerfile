@@ -9,5 +9,7 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY templates ./templates
 ENV NODE_ENV=production
-ENTRYPOINT ["npx", "tsx", "src/cli/main.ts"]
+# node itself is PID 1, so `docker stop`'s SIGTERM reaches the engine and it drains; npx and its shell
+# would end at once without passing the signal on, and the container would be killed mid-request.
+ENTRYPOINT ["node", "--import", "tsx", "src/cli/main.ts"]
 CMD ["worker"]

@@ -61,7 +61,7 @@ const environmentSchema = z.object({
 
   PORT: port.default(3000),
   // The worker role answers liveness and readiness on this port when set (the API answers on PORT).
-  WORKER_HEALTH_PORT: port.optional(),
+  WORKER_HEALTH_PORT: unsetWhenEmpty(port),
   // How long a stopping worker lets running activities finish before cancelling them; the whole shutdown is cut short at 30 s.
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(20).default(15),
   // Loopback unless opened explicitly: the API is not reachable from other machines by accident.

@@ -18,6 +18,7 @@ test('the pool size, the worker\'s health port and its shutdown grace time: defa
     .toMatchObject({ databasePoolSize: 25, workerHealthPort: 9464, workerShutdownGraceMs: 5_000 });
   expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
   expect(() => loadConfig({ WORKER_HEALTH_PORT: 'health' })).toThrow(/WORKER_HEALTH_PORT/);
+  expect(loadConfig({ WORKER_HEALTH_PORT: '' }).workerHealthPort).toBeUndefined(); // as compose passes an unset one
   // The whole shutdown is cut short at 30 s: a longer grace would never be honoured.
   expect(() => loadConfig({ WORKER_SHUTDOWN_GRACE_SECONDS: '60' })).toThrow(/WORKER_SHUTDOWN_GRACE_SECONDS/);
 });
