@@ -3,7 +3,6 @@
  * trace, from the request's span through StartWorkflow and RunWorkflow to the activities the workflow
  * runs, received by a local OTLP/HTTP collector stand-in. A real dev server, worker, Postgres and API.
  */
-import { createServer, type Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -18,47 +17,13 @@ import { testActivities } from '../support/collections-worker';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { eventually } from '../support/e2e-stack';
 import { EVERY_DAY_POLICY } from '../support/invoice-fixtures';
+import { startOtlpCollector, type OtlpCollector } from '../support/otlp-collector';
 import { startResendStandIn, type ResendStandIn } from '../support/resend-stand-in';
 import { devServerEnvironment } from '../support/temporal';
 
 const TASK_QUEUE = 'collections-tracing';
 
-interface ReceivedSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; service: string }
-
-/** An OTLP/HTTP collector stand-in: keeps every span POSTed to /v1/traces (JSON, as the http exporter sends it). */
-function startCollector(): Promise<{ url: string; spans: ReceivedSpan[]; requests: { path: string; type: string; body: string }[]; server: Server }> {
-  const spans: ReceivedSpan[] = [];
-  const requests: { path: string; type: string; body: string }[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      requests.push({ path: req.url ?? '', type: req.headers['content-type'] ?? '', body: text });
-      const body = JSON.parse(text) as OtlpTraces;
-      for (const resourceSpans of body.resourceSpans ?? []) {
-        const service = resourceSpans.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ?? '';
-        for (const scope of resourceSpans.scopeSpans ?? []) {
-          for (const span of scope.spans ?? []) spans.push({ traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId || undefined, name: span.name, service });
-        }
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    resolve({ url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, spans, requests, server });
-  }));
-}
-
-interface OtlpTraces {
-  resourceSpans?: {
-    resource?: { attributes?: { key: string; value?: { stringValue?: string } }[] };
-    scopeSpans?: { spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string }[] }[];
-  }[];
-}
-
-let collector: Awaited<ReturnType<typeof startCollector>>;
+let collector: OtlpCollector;
 let tracing: Tracing;
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
@@ -69,7 +34,7 @@ let api: TestApi;
 
 beforeAll(async () => {
   installTemporalRuntime(createLogger('silent'));
-  collector = await startCollector();
+  collector = await startOtlpCollector();
   // First: clients and workers made from here on carry the tracing interceptors.
   tracing = await startTracing({ endpoint: collector.url, serviceName: 'collections-engine-test' });
   const [environment, database, standIn, bundle] = await Promise.all([
@@ -94,7 +59,7 @@ afterAll(async () => {
   await running;
   await tracing?.stop();
   await Promise.all([env?.teardown(), db?.drop(), resend?.close()]);
-  await new Promise((resolve) => collector?.server.close(resolve));
+  await collector?.close();
 });
 
 const quietLogger = {
