@@ -4,7 +4,7 @@
  * and the engine on the time-skipping server — counting reminders sent after the customer paid,
  * duplicate reminders, and the time from a payment to the end of contact.
  *
- *   npm run bench:cron      (BENCH_SEED=20261129 BENCH_INVOICES=40 BENCH_DAYS=90 to change the stream)
+ *   npm run bench:cron      (BENCH_SEED=20261129 BENCH_INVOICES=200 BENCH_DAYS=90 to change the stream)
  */
 import { isoDateOf } from '../src/domain/calendar';
 import { load, machine, reproduce } from './bench-machine';
@@ -15,13 +15,15 @@ import { paymentStream, type PaymentStream } from './payment-stream';
 import { startTimeSkippingStack } from './time-skipping-stack';
 
 const SEED = Number(process.env.BENCH_SEED ?? 20261129);
-const INVOICES = Number(process.env.BENCH_INVOICES ?? 40);
+const INVOICES = Number(process.env.BENCH_INVOICES ?? 200);
 const DAYS = Number(process.env.BENCH_DAYS ?? 90);
 
 interface Side {
   sent: number;
   afterPaid: number;
   duplicates: number;
+  /** Duplicates by day of the stream, to tie them to the failure days. */
+  duplicateDays: Map<number, number>;
   /** Payment → end of contact, ms, one per paid invoice. */
   stopMs: number[];
 }
@@ -31,13 +33,18 @@ function tally(stream: PaymentStream, sends: { invoiceId: string; key: string; a
   const paidAt = new Map(stream.invoices.map((invoice) => [invoice.invoiceId, invoice.paidAt]));
   const seen = new Set<string>();
   let duplicates = 0;
+  const duplicateDays = new Map<number, number>();
   for (const send of sends) {
     const key = `${send.invoiceId}/${send.key}`;
-    if (seen.has(key)) duplicates += 1;
+    if (seen.has(key)) {
+      duplicates += 1;
+      const day = Math.floor((send.at - stream.startsAt) / 86_400_000);
+      duplicateDays.set(day, (duplicateDays.get(day) ?? 0) + 1);
+    }
     seen.add(key);
   }
   const afterPaid = sends.filter((send) => { const paid = paidAt.get(send.invoiceId); return paid != null && send.at > paid; }).length;
-  return { sent: sends.length, afterPaid, duplicates, stopMs };
+  return { sent: sends.length, afterPaid, duplicates, duplicateDays, stopMs };
 }
 
 const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
@@ -67,6 +74,7 @@ async function main(): Promise<void> {
     console.log(`${'messages sent to customers'.padEnd(40)}${cell(cronSide.sent)}${cell(engineSide.sent)}`);
     console.log(`${'sent after the customer paid'.padEnd(40)}${cell(cronSide.afterPaid)}${cell(engineSide.afterPaid)}`);
     console.log(`${'duplicate reminders'.padEnd(40)}${cell(cronSide.duplicates)}${cell(engineSide.duplicates)}`);
+    console.log(`${'  of which on day: count'.padEnd(40)}${cell([...cronSide.duplicateDays].map(([day, n]) => `${day}: ${n}`).join(', ') || '-')}${cell([...engineSide.duplicateDays].map(([day, n]) => `${day}: ${n}`).join(', ') || '-')}`);
     console.log(`${'payment → contact stops, median'.padEnd(40)}${cell(hours(median(cronSide.stopMs)))}${cell(`${median(engineSide.stopMs).toFixed(0)} ms`)}`);
     console.log(`${'payment → contact stops, worst'.padEnd(40)}${cell(hours(Math.max(...cronSide.stopMs)))}${cell(`${Math.max(...engineSide.stopMs).toFixed(0)} ms`)}`);
     console.log('(cron: until the next scan that sees the payment; engine: until the payment update has been applied, after which no contact starts and a send in flight finds it under the invoice\'s lock)');
