@@ -15,7 +15,7 @@ import { load, machine, reproduce } from './bench-machine';
 import { benchInvoice } from './bench-invoices';
 import { countWorkflow, type ActionCount } from './billable-actions';
 import { HeartbeatTally } from './heartbeat-tally';
-import { DAY, settled, startTimeSkippingStack, type TimeSkippingStack } from './time-skipping-stack';
+import { DAY, settled, skipToMondayMorning, startTimeSkippingStack, type TimeSkippingStack } from './time-skipping-stack';
 
 /** Temporal Cloud's pay-as-you-go list price for the first 5M actions of a month. */
 const USD_PER_MILLION_ACTIONS = 50;
@@ -30,8 +30,9 @@ interface Scenario {
   heartbeats: { invoice: number; outreach: number };
 }
 
-/** Registers and starts an invoice, as the API does, dated by the server's clock. */
+/** Registers and starts an invoice on a Monday morning, as the API does, dated by the server's clock. */
 async function start(stack: TimeSkippingStack, id: string, dueInDays: number): Promise<{ input: InvoiceCollectionInput; invoice: WorkflowHandle; outreach: WorkflowHandle }> {
+  await skipToMondayMorning(stack.env);
   const now = await stack.env.currentTimeMs();
   const input = benchInvoice(id, now, dueInDays);
   await saveInvoice(stack.db, input);

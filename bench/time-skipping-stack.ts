@@ -55,6 +55,17 @@ export async function startTimeSkippingStack(taskQueue: string, wrap: (real: Col
   };
 }
 
+/**
+ * Moves the server's clock to the next Monday, 08:00 UTC: which steps fall on a weekend (and wait
+ * for Monday) depends on the weekday an invoice starts, so a scenario starts on the same one every run.
+ */
+export async function skipToMondayMorning(env: TestWorkflowEnvironment): Promise<void> {
+  const now = await env.currentTimeMs();
+  const midnight = now - (now % DAY);
+  const daysToMonday = (8 - new Date(midnight).getUTCDay()) % 7 || 7;
+  await env.sleep(midnight + daysToMonday * DAY + 8 * 3_600_000 - now);
+}
+
 /** Event types after which a workflow is still busy: a workflow task or an activity scheduled or started. */
 const BUSY_EVENT_TYPES = new Set([5, 6, 10, 11]);
 
