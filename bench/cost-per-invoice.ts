@@ -3,6 +3,7 @@
  * invoice dunned 180 days to an approved write-off, (b) one invoice paid after its second reminder,
  * and (c) the customer's outreach workflow over the same period, read from real histories on the
  * time-skipping server with the real activities and Postgres; and what 1,000 such invoices cost.
+ * What counts as an action, and where that comes from, is written in billable-actions.ts.
  *
  *   npm run bench:cost
  */
