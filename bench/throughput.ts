@@ -1,7 +1,7 @@
 /**
  * Prints figures (not a test): invoices registered per second through the HTTP API next to raw
- * workflow starts per second through the Temporal client in the same run, payment-to-new-balance
- * latency, and the history size of one invoice dunned for 180 days.
+ * workflow starts per second through the Temporal client in the same run, and payment-to-new-balance
+ * latency (a 180-day invoice's history and cost: npm run bench:cost).
  *
  *   npm run bench                      (BENCH_INVOICES=500 BENCH_CONCURRENCY=16 to change the load)
  */
@@ -132,47 +132,10 @@ async function throughputAndLatency(): Promise<void> {
   }
 }
 
-/** One invoice dunned for 180 days to an approved write-off, on the time-skipping server. */
-async function historyOfFullLife(): Promise<void> {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'collections-bench-'));
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: 55500 + Math.floor(Math.random() * 400), persistent: false });
-  const testServer = await ensureTestServer();
-  const env = await TestWorkflowEnvironment.createTimeSkipping(testServer ? { server: { executable: { type: 'existing-path', path: testServer } } } : undefined);
-  const url = postgres.urlFor('postgres');
-  await migrateUp(url);
-  const db = createPool(url);
-  try {
-    await ensureDefaultPolicy(db);
-    await registerSearchAttributes(env.connection, 'default');
-    const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
-    const worker = await createCollectionsWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, activities });
-    await worker.runUntil(async () => {
-      const input = invoice('LIFE', 1);
-      input.invoice.dueDate = addDays(isoDateOf(await env.currentTimeMs()), 5);
-      await saveInvoice(db, input);
-      await startInvoiceCollection(env.client, TASK_QUEUE, input, await env.currentTimeMs());
-      const handle = env.client.workflow.getHandle(invoiceWorkflowId(input.invoice.invoiceId));
-      const started = performance.now();
-      await env.sleep(185 * 86_400_000);
-      await handle.signal(writeOffDecisionSignal, { approved: true, decidedBy: 'bench' });
-      await handle.result();
-      const history = await handle.fetchHistory();
-      const events = history.events ?? [];
-      const count = (type: number) => events.filter((e) => e.eventType === type).length;
-      // Event type numbers from temporal.api.enums.v1.EventType.
-      console.log(`history of a 180-day invoice     ${events.length} events (${count(10)} activities, ${count(17)} timers, ${count(40)} search-attribute upserts, ${count(26)} signals), ${JSON.stringify(history).length} bytes; ran in ${((performance.now() - started) / 1000).toFixed(2)} s of wall time`);
-    });
-  } finally {
-    await db.end();
-    await env.teardown();
-    await postgres.stop();
-  }
-}
-
 async function main(): Promise<void> {
   console.log(`collections engine benchmark — ${new Date().toISOString()}, node ${process.version}`);
   await throughputAndLatency();
-  await historyOfFullLife();
+  console.log('history and billable actions of a 180-day invoice: npm run bench:cost');
   console.log(`peak RSS of this process         ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 
