@@ -61,5 +61,5 @@ test('the matrix: an admin may call every route, an auditor only reads, health a
       expect([access.path, mayCall(access, 'auditor')]).toEqual([access.path, false]);
     }
   }
-  expect(ROUTE_ACCESS.filter((access) => access.roles === 'open').map((access) => `${access.method} ${access.path}`)).toEqual(['GET /health', 'GET /openapi.json', 'GET /docs', 'GET /docs/:asset']);
+  expect(ROUTE_ACCESS.filter((access) => access.roles === 'open').map((access) => `${access.method} ${access.path}`)).toEqual(['GET /health', 'GET /health/live', 'GET /health/ready', 'GET /openapi.json', 'GET /docs', 'GET /docs/:asset']);
 });
