@@ -8,7 +8,7 @@ const PARTIAL_MINOR = 20_000;
 const PAYMENT_DELAY_MS = 10_000;
 const REGISTERING_CONCURRENCY = 6;
 /** Invoices registered per second at most, so the traffic, and the faults paced by it, last minutes rather than seconds. */
-const RATE = Number(process.env.FAULTS_RATE ?? 4);
+export const RATE = Number(process.env.FAULTS_RATE ?? 4);
 
 export interface PlannedPayment {
   invoiceId: string;

@@ -5,7 +5,7 @@
  * SIGKILLed three times, the API once, and the Temporal server restarted once. Then counts lost
  * payments, duplicate emails, reminders after payment and stuck workflows.
  *
- *   npm run bench:faults      (FAULTS_INVOICES=1000 to change the count)
+ *   npm run bench:faults      (FAULTS_INVOICES=1000 invoices, registered at FAULTS_RATE=4 a second)
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,7 @@ import { stampArrivals } from './arrivals';
 import { load, machine, reproduce } from './bench-machine';
 import { FAULTS, inject, type Deployment, type FaultRecord } from './fault-schedule';
 import { countFigures } from './faults-count';
-import { runTraffic } from './faults-load';
+import { RATE, runTraffic } from './faults-load';
 import { waitForQuiet } from './faults-quiet';
 import { printReport } from './faults-report';
 import { quietTemporalLogs } from './quiet-logs';
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     try {
       const figures = await countFigures(db, new Client({ connection, namespace: cluster.namespace }), traffic, resend, arrivals);
       printReport({ invoices: INVOICES, traffic, faults, figures, resend, startedAt, trafficStartedAt, trafficEndedAt,
-        command: reproduce('bench:faults', { FAULTS_INVOICES: INVOICES }) });
+        command: reproduce('bench:faults', { FAULTS_INVOICES: INVOICES, FAULTS_RATE: RATE }) });
     } finally {
       await connection.close();
     }
