@@ -31,7 +31,7 @@ export async function postUntilAnswered(baseUrl: string, key: string, route: str
       });
       const text = await response.text();
       if (response.status < 500) return { status: response.status, body: text ? JSON.parse(text) : undefined, sentAt, answeredAt: Date.now(), attempts, failures };
-      failures.push(`${response.status} ${text.slice(0, 80)}`);
+      failures.push(`${response.status} ${text.slice(0, 240)}`);
     } catch (error) {
       failures.push(String((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name));
     }

@@ -15,6 +15,8 @@ export interface Figures {
   /** Accepted after the payment's ledger transaction began, but sent by a send that held the invoice's lock first: not stale. */
   racedReminders: string[];
   stuckWorkflows: string[];
+  /** Invoices left owing with no email accepted: the reminder due at registration never went out. */
+  owingWithoutEmail: string[];
 }
 
 const CONCURRENCY = 16;
@@ -123,11 +125,18 @@ async function stuckWorkflows(db: Pool, client: Client, traffic: Traffic): Promi
   return stuck;
 }
 
+function owingWithoutEmail(traffic: Traffic, resend: ResendStandIn): string[] {
+  const emailed = new Set(resend.delivered().map(invoiceOf));
+  const paidInFull = new Set(traffic.payments.filter((p) => p.amountMinor === INVOICE_AMOUNT_MINOR).map((p) => p.invoiceId));
+  return [...traffic.registered.keys()].filter((id) => !paidInFull.has(id) && !emailed.has(id));
+}
+
 export async function countFigures(db: Pool, client: Client, traffic: Traffic, resend: ResendStandIn, arrivals: Map<ReceivedEmail, number>): Promise<Figures> {
   return {
     lostPayments: await lostPayments(db, traffic),
     ...duplicates(resend),
     ...(await afterPayment(db, traffic, resend, arrivals)),
     stuckWorkflows: await stuckWorkflows(db, client, traffic),
+    owingWithoutEmail: owingWithoutEmail(traffic, resend),
   };
 }

@@ -58,11 +58,13 @@ export function printReport(report: Report): void {
   row('reminders delivered after payment', figures.staleReminders.length);
   row('stuck workflows', figures.stuckWorkflows.length);
   console.log(`  (reminders that raced a payment: accepted after its ledger write began, sent under the invoice's lock taken first: ${figures.racedReminders.length})`);
+  console.log(`  (invoices left owing with no email accepted: ${figures.owingWithoutEmail.length})`);
   findings('\nlost payments', figures.lostPayments);
   findings('invoice steps emailed twice', figures.stepsEmailedTwice);
   findings('keys accepted twice', figures.keysAcceptedTwice);
   findings('reminders after payment', figures.staleReminders);
   findings('reminders that raced a payment', figures.racedReminders);
   findings('stuck workflows', figures.stuckWorkflows);
+  findings('invoices left owing with no email', figures.owingWithoutEmail);
   console.log(`reproduce: ${report.command}`);
 }
