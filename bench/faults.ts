@@ -108,7 +108,8 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().slice(11, 23);
 }
 
-main().catch((error) => {
+// Exits once everything is stopped: the Temporal runtime installed for quiet logs keeps the event loop alive after the report.
+main().then(() => process.exit(0), (error) => {
   console.error(error);
-  process.exitCode = 1;
+  process.exit(1);
 });
