@@ -115,6 +115,9 @@ async function nondeterministicEvent(worker: ReplayWorkerOptions, history: Sourc
 /** Replays one history against the workflow code; a nondeterminism is pinned to its event. */
 async function replayOne(worker: ReplayWorkerOptions, history: SourcedHistory): Promise<ReplayOutcome> {
   const { source, workflowId } = history;
+  // A run read before its first workflow task was scheduled (just continued as new) ran no code, and
+  // the SDK's replayer waits for that task forever: there is nothing to compare.
+  if (!history.history.events.some((event) => eventTypeOf(event) === 'WORKFLOW_TASK_SCHEDULED')) return { source, workflowId, status: 'replayed' };
   const error = await replayOnce(worker, workflowId, history.history.events);
   if (!error) return { source, workflowId, status: 'replayed' };
   const message = briefOf(error instanceof Error ? error.message : String(error));

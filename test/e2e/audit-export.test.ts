@@ -144,6 +144,38 @@ test('collections audit export writes the history and the timeline; the export r
   expect(cli.stdout).toContain(`${editedFile}: nondeterminism at event ${edited.eventId}: `);
 }, 180_000);
 
+test('an export holds every run across continue-as-new, oldest first, and each replays', async () => {
+  // Registered as the API does, then started with a small history limit so the workflow continues as new.
+  const input = { ...invoiceInput({ now: Date.now(), dueInDays: -20 }), historyEventLimit: 40 };
+  const { invoiceId } = input.invoice;
+  await saveInvoice(stack.db.pool, input);
+  await startInvoiceCollection(stack.env.client, TASK_QUEUE, input);
+  const handle = stack.env.client.workflow.getHandle(`invoice-${invoiceId}`);
+  const firstRun = (await handle.describe()).runId;
+  for (let i = 1; (await handle.describe()).runId === firstRun && i <= 20; i += 1) {
+    await stack.call('POST', `/invoices/${invoiceId}/payments`, { paymentId: `CAN-${i}`, amount: usd(1_000) }, keys.erp);
+  }
+  const lastRun = (await handle.describe()).runId;
+  expect(lastRun).not.toBe(firstRun);
+
+  const audit = (await stack.call('GET', `/invoices/${invoiceId}/audit`, undefined, keys.auditor)).body as AuditExport;
+  expect(audit.runs.length).toBeGreaterThanOrEqual(2);
+  expect(audit.runs[0].runId).toBe(firstRun);
+  expect(audit.runs.at(-1)?.runId).toBe(lastRun);
+  expect(audit.timeline.filter((entry) => entry.kind === 'continued_as_new')).toHaveLength(audit.runs.length - 1);
+  expect(audit.timeline.find((entry) => entry.type === 'notice_sent')?.why?.rule).toBe('dunning step day 15 "reminder-15-days"');
+  const file = path.join(scratch, 'continued.json');
+  writeFileSync(file, JSON.stringify(audit));
+  const outcomes = await replayHistories([file], { workflowBundle: workflowBundle() });
+  expect(outcomes.map((outcome) => outcome.status)).toEqual(audit.runs.map(() => 'replayed'));
+
+  // A run exported right after continuing as new holds only its start: nothing ran, so nothing can differ (the SDK's replayer would wait forever).
+  const justContinued = { ...audit, runs: [...audit.runs.slice(0, -1), { ...audit.runs.at(-1)!, history: { events: audit.runs.at(-1)!.history.events.slice(0, 1) } }] };
+  const justContinuedFile = path.join(scratch, 'just-continued.json');
+  writeFileSync(justContinuedFile, JSON.stringify(justContinued));
+  const early = await replayHistories([justContinuedFile], { workflowBundle: workflowBundle() });
+  expect(early.map((outcome) => outcome.status)).toEqual(audit.runs.map(() => 'replayed'));
+}, 300_000); // up to twenty payments through the API on a busy machine before the run continues as new
 
 test('without a running engine the export says so', async () => {
   const answer = await runCommandLine({ TEMPORAL_ADDRESS: '127.0.0.1:1' }, ['audit', 'export', 'AU-1']);
