@@ -1,0 +1,47 @@
+/**
+ * Prints figures (not a test): how the engine as deployed (the Temporal server 1.29.1 on Postgres,
+ * the worker as its own process, email through the Resend SDK to the stand-in) holds N open invoices
+ * waiting for their reminders, and how it gets through the moment all N come due at once: worker and
+ * server memory, the server's databases and the engine's, the fill's rate, the firing's lateness and
+ * throughput, each also per invoice so growth between sizes reads directly.
+ *
+ *   npm run bench:scale                                  (SCALE_INVOICES=10000)
+ *   SCALE_INVOICES=10000,100000 npm run bench:scale      (one fresh deployment per size, then the growth)
+ *
+ * SCALE_PER_CUSTOMER (5) invoices per customer; SCALE_CONCURRENCY (64) starts in flight during the
+ * fill; SCALE_FILL_RATE (invoices a second the fill is expected to settle at) places the due moment
+ * after the fill; SCALE_FIRE_LIMIT_MINUTES (60) bounds the wait for the last reminder.
+ */
+import { load, machine, reproduce } from './bench-machine';
+import { quietTemporalLogs } from './quiet-logs';
+import { printGrowth, printRun } from './scale-report';
+import { runScale, type ScaleRun } from './scale-run';
+
+const SIZES = (process.env.SCALE_INVOICES ?? '10000').split(',').map(Number);
+const PER_CUSTOMER = Number(process.env.SCALE_PER_CUSTOMER ?? 5);
+const CONCURRENCY = Number(process.env.SCALE_CONCURRENCY ?? 64);
+const FILL_RATE = Number(process.env.SCALE_FILL_RATE ?? 7);
+const FIRE_LIMIT_MINUTES = Number(process.env.SCALE_FIRE_LIMIT_MINUTES ?? 60);
+
+async function main(): Promise<void> {
+  if (SIZES.some((n) => !Number.isInteger(n) || n < PER_CUSTOMER)) throw new Error(`SCALE_INVOICES must be whole numbers of at least ${PER_CUSTOMER}, comma-separated`);
+  console.log(`scale — ${new Date().toISOString()}; ${machine()}; ${load()}`);
+  quietTemporalLogs();
+  const command = reproduce('bench:scale', {
+    SCALE_INVOICES: SIZES.join(','), SCALE_PER_CUSTOMER: PER_CUSTOMER, SCALE_CONCURRENCY: CONCURRENCY, SCALE_FILL_RATE: FILL_RATE,
+  });
+  const runs: ScaleRun[] = [];
+  for (const invoices of SIZES) {
+    console.log(`\n${invoices} invoices — ${new Date().toISOString()}   [${load()}]`);
+    const run = await runScale({ invoices, perCustomer: PER_CUSTOMER, concurrency: CONCURRENCY, fillRate: FILL_RATE, fireLimitMs: FIRE_LIMIT_MINUTES * 60_000 });
+    printRun(run, command);
+    runs.push(run);
+  }
+  printGrowth(runs);
+}
+
+// Exits once everything is stopped, as bench:faults does: a handle left behind would keep the process alive after the report.
+main().then(() => process.exit(0), (error) => {
+  console.error(error);
+  process.exit(1);
+});
