@@ -187,6 +187,23 @@ const SCENARIOS: Record<string, Scenario> = {
     await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
     return handle;
   },
+  // Recorded after fewer actions (v7): later requests signalled to the running outreach, steps upsert only worklist changes,
+  // a payment posted by local activities in its update's task.
+  'v7-fewer-actions-paid': async (env, start) => {
+    const handle = await start(-1, { customer: { customerId: 'C-V7-LEAN' } });
+    await env.sleep(40 * DAY); // the 7, 15 and 30-day notices, the call task, the 31-60 bucket
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(200_000) }] });
+    return handle;
+  },
+  'v7-outreach-ended-restarted-paid': async (env, start) => {
+    const customer = { customerId: 'C-V7-ENDED' };
+    const handle = await start(-1, { customer });
+    await env.sleep(3 * DAY); // the first request started the outreach
+    await env.client.workflow.getHandle(customerOutreachWorkflowId(customer.customerId)).terminate('ended by an operator');
+    await env.sleep(20 * DAY); // the next request's signal finds no outreach: the activity starts it again
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(200_000) }] });
+    return handle;
+  },
   'v2-continued-as-new': async (env, start) => {
     const handle = await start(-20, { historyEventLimit: 40 });
     const firstRun = (await handle.describe()).runId;

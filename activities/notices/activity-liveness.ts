@@ -9,11 +9,14 @@ function currentContext(): Context | undefined {
   }
 }
 
-/** Heartbeats every second while `work` runs, so the workflow's cancellation reaches the activity. */
+/**
+ * Heartbeats every second while `work` runs, so the workflow's cancellation reaches a send that hangs.
+ * The first goes out after a second, not at once: each heartbeat the server sees is a billed action,
+ * and a send answered sooner needs none (the invoice's row lock already serialised it with payments).
+ */
 export async function whileHeartbeating<T>(work: Promise<T>): Promise<T> {
   const context = currentContext();
   if (!context) return work;
-  context.heartbeat();
   const timer = setInterval(() => context.heartbeat(), 1_000);
   try {
     return await work;
@@ -35,11 +38,14 @@ export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/** Stops here when the workflow has cancelled the activity (seen through a heartbeat). */
+/**
+ * Stops here when the workflow's cancellation has reached the activity. It sends no heartbeat: a
+ * cancellation comes back in a heartbeat's answer, so one sent here could not be seen here anyway,
+ * and it would be a billed action on every message.
+ */
 export function throwIfCancelled(): void {
   const context = currentContext();
   if (!context) return;
-  context.heartbeat();
   const signal = context.cancellationSignal;
   if (signal.aborted) throw signal.reason;
 }

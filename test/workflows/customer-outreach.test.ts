@@ -257,3 +257,21 @@ test("continue-as-new keeps a customer's outreach small, and its timeline carrie
   expect((await outreach.fetchHistory()).events?.length).toBeLessThan(60);
   await endAll(first);
 });
+
+test('requests after the first go to the running outreach as signals; an outreach an operator ended is started again and the next reminder arrives', async () => {
+  const input = await bed.start({ dueInDays: 5, customer: { customerId: 'C-ENDED' } });
+  const invoice = bed.handleOf(input);
+  await bed.env.sleep(7 * DAY); // the upcoming and 1-day reminders
+  await settled(invoice);
+  const requestedBy = async (how: 'activity' | 'signal') => ((await invoice.fetchHistory()).events ?? []).filter((event) => (how === 'activity'
+    ? event.activityTaskScheduledEventAttributes?.activityType?.name === 'requestCustomerContact'
+    : event.signalExternalWorkflowExecutionInitiatedEventAttributes?.signalName === 'requestContact')).length;
+  expect([await requestedBy('activity'), await requestedBy('signal')]).toEqual([1, 1]);
+
+  await bed.env.client.workflow.getHandle(customerOutreachWorkflowId('C-ENDED')).terminate('ended by an operator');
+  await bed.env.sleep(7 * DAY); // the 7-day reminder: its signal finds no outreach, the activity starts one
+  await settled(invoice);
+  expect(keysOf(input).map((key) => key.split('/').at(-1))).toEqual(['reminder-upcoming', 'reminder-1-day', 'reminder-7-days']);
+  expect([await requestedBy('activity'), await requestedBy('signal')]).toEqual([2, 2]);
+  await endAll(input);
+});

@@ -13,7 +13,7 @@ import {
   placeHoldUpdate, promiseToPayUpdate, proposeSettlementUpdate, recordPaymentUpdate, releaseHoldUpdate, reportBankruptcyUpdate,
   resolveDisputeUpdate, reversePaymentUpdate, waiveChargesUpdate, type InvoiceCollectionInput,
 } from '../../workflows/invoice-collection/definitions';
-import { DAY, startCollectionTestBed, type CollectionTestBed } from '../support/collection-test-bed';
+import { DAY, settled, startCollectionTestBed, type CollectionTestBed } from '../support/collection-test-bed';
 import { EVERY_DAY_POLICY } from '../support/invoice-fixtures';
 
 let bed: CollectionTestBed;
@@ -81,6 +81,7 @@ describe('disputes', () => {
     // The same resolution again changes nothing.
     await handle.executeUpdate(resolveDisputeUpdate, { args: [{ disputeId: 'D-1', inFavourOf: 'customer', creditMemo: usd(20_000), resolvedBy: 'sales@example.com' }] });
     expect((await pay('p-1', 105_000)).status).toBe('paid');
+    await settled(handle); // the answer comes before the paid invoice closes its open tasks
 
     expect(await ledgerOf(input)).toEqual([{ kind: 'credit_memo', amount_minor: -20_000 }]);
     expect((await tasksOf(input)).filter((t) => t.kind === 'dispute')).toEqual([{ kind: 'dispute', level: 'sales', status: 'cancelled' }]);

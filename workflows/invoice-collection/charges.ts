@@ -5,7 +5,7 @@
 import { addCharge, waiveCharges } from '../../src/domain/invoice-balance';
 import { interestToPost, lateFeeFor } from '../../src/domain/late-charges';
 import type { CarriedState, InvoiceState, WaiverInput } from './definitions';
-import type { Effects } from './effects';
+import type { Effects, PostingRunner } from './effects';
 import type { Invoice } from './invoice';
 
 export class Charges {
@@ -17,7 +17,7 @@ export class Charges {
 
 
   /** Posts the interest accrued since the last posting (see src/domain/late-charges for the rounding rule). */
-  async postInterest(): Promise<void> {
+  async postInterest(runner: PostingRunner = 'activity'): Promise<void> {
     const terms = this.invoice.policy.interest;
     if (!terms.enabled || this.s.waived.interest || this.invoice.closed) return;
     const toDay = this.invoice.daysPastDue();
@@ -33,7 +33,7 @@ export class Charges {
     this.s.interestChargedMinor += amount;
     await this.effects.postLedger(`interest/day-${toDay}`, 'interest', amount,
       `Interest of ${this.invoice.format(amount)} for days ${Math.max(fromDay, terms.graceDays)}–${toDay} at ${terms.annualRateBasisPoints / 100} % a year: balance ${this.invoice.formatBalance()}`,
-      { fromDay, toDay, annualRateBasisPoints: terms.annualRateBasisPoints });
+      { fromDay, toDay, annualRateBasisPoints: terms.annualRateBasisPoints }, undefined, runner);
   }
 
   /** Due check: charges the policy's one-off late fee once, on its day. */

@@ -235,6 +235,8 @@ export interface CarriedState {
   /** The outreach request the main loop waits on, and its outcome once told. */
   awaitingContact?: string | null;
   contactOutcome?: ContactOutcome | null;
+  /** The customer's outreach has taken a request from this invoice: later ones can be signalled to it directly. */
+  outreachRunning?: boolean;
 }
 
 /** A letter waiting for the main loop: sent when contact is allowed and `notBefore` (epoch ms) has passed. */

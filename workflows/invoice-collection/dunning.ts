@@ -104,7 +104,7 @@ export class Dunning {
       this.s.skippedSteps.push(step.id);
       if (step.action === 'email' && patched(CONTACT_RESUMES)) this.notices.missedNotices().push(step.id);
       await this.effects.record(`step/${step.id}`, 'step_skipped', `${describeStep(step)} skipped: ${hold}`, { stepId: step.id, hold });
-      invoice.updateSearchAttributes();
+      invoice.updateSearchAttributes('worklist');
       return;
     }
     switch (step.action) {
@@ -123,7 +123,7 @@ export class Dunning {
         await this.escalations.byStep(step);
         break;
     }
-    invoice.updateSearchAttributes();
+    invoice.updateSearchAttributes('worklist');
   }
 
   /** A step conditioned on the customer's whole account: skipped (and recorded) when the condition does not hold now. */
@@ -135,7 +135,7 @@ export class Dunning {
     if (!unmet) return false;
     this.s.skippedSteps.push(step.id);
     await this.effects.record(`step/${step.id}`, 'step_skipped', `${describeStep(step)} skipped: ${unmet}`, { stepId: step.id, condition, standing });
-    this.invoice.updateSearchAttributes();
+    this.invoice.updateSearchAttributes('worklist');
     return true;
   }
 

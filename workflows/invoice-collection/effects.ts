@@ -3,7 +3,7 @@
  * and its cause: a timeline entry, a collector task, a ledger posting. Customer contact has its own
  * path (notices.ts).
  */
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { CollectionsActivities } from '../../activities';
 import type { LedgerEntryKind } from '../../activities/ledger/activities';
 import type { CollectorTaskKind } from '../../activities/tasks/activities';
@@ -11,11 +11,25 @@ import { taskPriority } from '../../src/domain/task-priority';
 import type { CarriedState } from './definitions';
 import type { Invoice } from './invoice';
 
+const RETRY_UNTIL_BACK = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' } as const;
+
 export const activities = proxyActivities<CollectionsActivities>({
   startToCloseTimeout: '1 minute',
   // Side effects are idempotent, so retrying until the database or mail provider is back is safe.
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  retry: RETRY_UNTIL_BACK,
 });
+
+/**
+ * Ledger postings a caller waits on (a payment's answer): run by the worker inside the workflow task,
+ * with the same retries; each is a Postgres transaction keyed like the activities above.
+ */
+export const localActivities = proxyLocalActivities<CollectionsActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: RETRY_UNTIL_BACK,
+});
+
+/** Where a ledger posting runs: an activity task, or a local activity when a caller waits on it. */
+export type PostingRunner = 'activity' | 'local';
 
 /**
  * Customer contact: one attempt per activity, the workflow owning the retries (customer-contact.ts).
@@ -82,8 +96,10 @@ export class Effects {
   }
 
   /** Posts a ledger entry in the invoice's currency. */
-  async postLedger(keySuffix: string, kind: LedgerEntryKind, amountMinor: number, summary: string, data: Record<string, unknown> = {}, paymentId?: string): Promise<void> {
+  async postLedger(keySuffix: string, kind: LedgerEntryKind, amountMinor: number, summary: string, data: Record<string, unknown> = {}, paymentId?: string,
+    runner: PostingRunner = 'activity'): Promise<void> {
     const event = this.invoice.event(keySuffix, kind, summary, { ...data, amountMinor });
-    await activities.postLedgerEntry.executeWithOptions({ summary }, [{ kind, currency: this.s.balance.currency, amountMinor, paymentId, event }]);
+    const posting = { kind, currency: this.s.balance.currency, amountMinor, paymentId, event };
+    await (runner === 'local' ? localActivities : activities).postLedgerEntry.executeWithOptions({ summary }, [posting]);
   }
 }

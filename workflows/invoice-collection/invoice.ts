@@ -27,11 +27,14 @@ import {
   AgingBucketAttr, BalanceDueAttr, CLOSED_STATUSES, CollectionStatusAttr, DaysPastDueAttr, EscalationLevelAttr,
   type CarriedState, type InvoiceCollectionInput, type InvoiceState,
 } from './definitions';
-import { LIFECYCLE_V3 } from './patches';
+import { FEWER_ACTIONS, LIFECYCLE_V3 } from './patches';
 import { completePolicy } from './policy-snapshot';
 import { notApplicable, refuse } from './refusals';
 
 const TIMELINE_LENGTH = 50;
+
+/** What collectors' worklists filter on: a change to one of these is worth an upsert on its own. */
+const WORKLIST_ATTRIBUTES: readonly SearchAttributeUpdatePair['key'][] = [CollectionStatusAttr, AgingBucketAttr, EscalationLevelAttr];
 
 /** The state of a new invoice. */
 function initialState(input: InvoiceCollectionInput): CarriedState {
@@ -246,8 +249,12 @@ export class Invoice {
     };
   }
 
-  /** Upserts only the attributes that changed: each upsert is a billable action. */
-  updateSearchAttributes(): void {
+  /**
+   * Upserts only the attributes that changed: each upsert is a billable action. A dunning step asks
+   * for `worklist` changes only: its upsert waits until the status, aging bucket or escalation moves
+   * (the balance's interest and the age ride along then; `DueDate` answers exact age queries).
+   */
+  updateSearchAttributes(only: 'any' | 'worklist' = 'any'): void {
     // A closed invoice's age stops at its close: no billable upsert for a number nobody works from.
     const age = this.s.closedAt && patched(LIFECYCLE_V3) ? daysPastDue(this.input.invoice.dueDate, Date.parse(this.s.closedAt)) : this.daysPastDue();
     const wanted: SearchAttributeUpdatePair[] = [
@@ -260,7 +267,9 @@ export class Invoice {
     const current = workflowInfo().typedSearchAttributes;
     const changed = wanted.filter((pair) => current.get(pair.key as never) !== pair.value)
       .filter((pair) => !(this.input.amountsPrivate && pair.key === BalanceDueAttr));
-    if (changed.length > 0) upsertSearchAttributes(changed);
+    if (changed.length === 0) return;
+    if (only === 'worklist' && !changed.some((pair) => WORKLIST_ATTRIBUTES.includes(pair.key)) && patched(FEWER_ACTIONS)) return;
+    upsertSearchAttributes(changed);
   }
 
   /** The answer to the state query and to every update. */

@@ -11,12 +11,12 @@ import type { Money } from '../../src/domain/money';
 import type { DunningStep } from '../../src/domain/policy/schema';
 import { dunningStepRule } from '../../src/domain/why';
 import type { Charges } from './charges';
-import { customerOutreachWorkflowId, withdrawContactSignal, type ContactOutcome } from '../customer-outreach/definitions';
+import { customerOutreachWorkflowId, requestContactSignal, withdrawContactSignal, type ContactOutcome, type ContactRequest } from '../customer-outreach/definitions';
 import { deliverUnlessStopped, type ContactOutcome as DeliveryOutcome } from './customer-contact';
 import type { CarriedState, QueuedLetter } from './definitions';
 import { activities, contactActivities, type Effects } from './effects';
 import type { Invoice } from './invoice';
-import { CONTACT_GUARD, CONTACT_RESUMES } from './patches';
+import { CONTACT_GUARD, CONTACT_RESUMES, FEWER_ACTIONS } from './patches';
 
 export class Notices {
   private readonly s: CarriedState;
@@ -197,10 +197,7 @@ export class Notices {
     const requestId = notice.event.idempotencyKey;
     this.s.awaitingContact = requestId;
     this.s.contactOutcome = null;
-    await activities.requestCustomerContact.executeWithOptions({ summary: `asked the customer's outreach: ${notice.event.summary}` }, [{
-      outreach: { customer: { customerId: customer.customerId, name: customer.name, email: customer.email }, contact: this.invoice.policy.contact },
-      request: { requestId, requester: this.invoice.workflowId, purpose, severity, notice },
-    }]);
+    await this.askOutreach({ requestId, requester: this.invoice.workflowId, purpose, severity, notice });
     const told = () => (this.s.contactOutcome?.requestId === requestId ? this.s.contactOutcome : null);
     let withdrawn: string | null = null;
     while (!told()) {
@@ -221,6 +218,28 @@ export class Notices {
     this.s.awaitingContact = null;
     this.s.contactOutcome = null;
     return deliveryOutcomeOf(outcome);
+  }
+
+  /**
+   * Hands a request to the customer's outreach. Once it is known to run, a signal from the workflow
+   * does (no activity to bill); the activity signals-with-start, for the first request or when the
+   * outreach has gone (an operator ended it).
+   */
+  private async askOutreach(request: ContactRequest): Promise<void> {
+    const { customer } = this.invoice.input;
+    if (this.s.outreachRunning && patched(FEWER_ACTIONS)) {
+      try {
+        await getExternalWorkflowHandle(customerOutreachWorkflowId(customer.customerId)).signal(requestContactSignal, request);
+        return;
+      } catch (error) {
+        if (!(error instanceof ApplicationFailure)) throw error; // not running: started again below
+      }
+    }
+    await activities.requestCustomerContact.executeWithOptions({ summary: `asked the customer's outreach: ${request.notice.event.summary}` }, [{
+      outreach: { customer: { customerId: customer.customerId, name: customer.name, email: customer.email }, contact: this.invoice.policy.contact },
+      request,
+    }]);
+    this.s.outreachRunning = true;
   }
 
   /**

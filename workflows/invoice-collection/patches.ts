@@ -38,3 +38,17 @@ export const SMALL_BALANCE = 'small-balance';
  * emailing directly for the rest of their life. Deprecate as CONTACT_GUARD.
  */
 export const CUSTOMER_OUTREACH = 'customer-outreach';
+
+/**
+ * Fewer billable actions: a dunning step upserts search attributes only when one a worklist filters
+ * on (status, aging bucket, escalation) changes, and a contact request goes to an outreach already
+ * running as a signal from the workflow rather than through an activity. Deprecate as CONTACT_GUARD.
+ */
+export const FEWER_ACTIONS = 'invoice-fewer-actions';
+
+/**
+ * A payment is posted by local activities inside the update's own workflow task (its interest, then
+ * the payment), so the caller's answer waits for one task instead of an activity task and a second
+ * workflow task. Deprecate as CONTACT_GUARD.
+ */
+export const PAYMENT_IN_ONE_TASK = 'payment-in-one-task';

@@ -7,9 +7,9 @@ import { patched } from '@temporalio/workflow';
 import { applyPayment, reinstatePrincipal, reversePayment } from '../../src/domain/invoice-balance';
 import type { Charges } from './charges';
 import type { CarriedState, InvoiceState, PaymentInput, PaymentResult, ReversalInput } from './definitions';
-import { activities, type Effects } from './effects';
+import { activities, localActivities, type Effects } from './effects';
 import type { Invoice } from './invoice';
-import { SMALL_BALANCE } from './patches';
+import { PAYMENT_IN_ONE_TASK, SMALL_BALANCE } from './patches';
 import type { Promises } from './promises';
 import { notApplicable, refuse } from './refusals';
 import type { Settlements } from './settlement';
@@ -38,7 +38,9 @@ export class Payments {
     if (this.s.payments[payment.paymentId]) return this.result(payment.paymentId, true);
     const kind = this.s.status === 'written_off' ? 'recovery' : 'payment';
     this.s.payments[payment.paymentId] = { amountMinor: payment.amount.amountMinor, principalMinor: 0, interestMinor: 0, lateFeeMinor: 0, creditMinor: 0, kind };
-    await this.charges.postInterest();
+    // Decided once per payment, before its first posting: both postings run the same way.
+    const runner = patched(PAYMENT_IN_ONE_TASK) ? 'local' : 'activity';
+    await this.charges.postInterest(runner);
     const before = this.s.balance;
     const { balance, allocation } = applyPayment(before, payment.amount.amountMinor);
     this.s.balance = balance;
@@ -49,7 +51,7 @@ export class Payments {
     const summary = `${kind === 'recovery' ? 'Recovery after write-off' : 'Payment'} ${payment.paymentId} of ${this.invoice.format(payment.amount.amountMinor)}: balance ${this.invoice.formatBalance()}${credit}`;
     const event = this.invoice.event(`payment/${payment.paymentId}`, kind === 'recovery' ? 'recovery_received' : 'payment_received', summary,
       { paymentId: payment.paymentId, amountMinor: payment.amount.amountMinor, appliedMinor, creditMinor: allocation.creditMinor, allocation });
-    await activities.postPayment.executeWithOptions({ summary }, [{
+    await (runner === 'local' ? localActivities : activities).postPayment.executeWithOptions({ summary }, [{
       paymentId: payment.paymentId,
       invoiceId: this.invoice.input.invoice.invoiceId,
       currency: balance.currency,
