@@ -111,6 +111,9 @@ export async function runScale(settings: ScaleSettings): Promise<ScaleRun> {
     TEMPORAL_METRICS_BIND_ADDRESS: metricsAddress,
   };
   const worker = await startRole('worker', env, await freePort());
+  // Should this process end first (Ctrl-C), the worker must not outlive it, as the server does not.
+  const killWorker = () => { worker.child.kill('SIGKILL'); };
+  process.once('exit', killWorker);
   const connection = await Connection.connect({ address: cluster.address });
   try {
     const client = new Client({ connection, namespace: cluster.namespace });
@@ -182,6 +185,7 @@ export async function runScale(settings: ScaleSettings): Promise<ScaleRun> {
   } finally {
     await connection.close();
     await killRole(worker);
+    process.removeListener('exit', killWorker);
     await cluster.stop();
     await db.end();
     await resend.close();

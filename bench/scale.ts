@@ -20,8 +20,11 @@ import { runScale, type ScaleRun } from './scale-run';
 const SIZES = (process.env.SCALE_INVOICES ?? '10000').split(',').map(Number);
 const PER_CUSTOMER = Number(process.env.SCALE_PER_CUSTOMER ?? 5);
 const CONCURRENCY = Number(process.env.SCALE_CONCURRENCY ?? 64);
-const FILL_RATE = Number(process.env.SCALE_FILL_RATE ?? 7);
+const FILL_RATE = Number(process.env.SCALE_FILL_RATE ?? 4);
 const FIRE_LIMIT_MINUTES = Number(process.env.SCALE_FIRE_LIMIT_MINUTES ?? 60);
+
+// Ctrl-C or a kill leaves through 'exit', where the Temporal server and the worker are killed.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 async function main(): Promise<void> {
   if (SIZES.some((n) => !Number.isInteger(n) || n < PER_CUSTOMER)) throw new Error(`SCALE_INVOICES must be whole numbers of at least ${PER_CUSTOMER}, comma-separated`);
