@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
 import { TemplateLibrary } from '../src/notices/template-library';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
@@ -22,7 +22,7 @@ import { saveInvoice } from '../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../src/invoices/start-collection';
 import { ensureDefaultPolicy } from '../src/policies/policy-store';
 import { registerSearchAttributes } from '../src/temporal/search-attributes';
-import { ensureTestServer } from '../src/temporal/toolchain';
+import { startTimeSkippingServer } from '../test/support/temporal';
 import { createCollectionsWorker } from '../src/temporal/worker';
 import { addDays, isoDateOf } from '../src/domain/calendar';
 import {
@@ -246,8 +246,7 @@ const PLAN_SCENARIOS: Record<string, PlanScenario> = {
 async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'record-histories-'));
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: 54400 + Math.floor(Math.random() * 500), persistent: false });
-  const testServer = await ensureTestServer();
-  const env = await TestWorkflowEnvironment.createTimeSkipping(testServer ? { server: { executable: { type: 'existing-path', path: testServer } } } : undefined);
+  const env = await startTimeSkippingServer();
   const db = createPool(postgres.urlFor('postgres'));
   try {
     await migrateUp(postgres.urlFor('postgres'));

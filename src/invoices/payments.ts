@@ -26,12 +26,15 @@ interface PaymentRow {
 
 /** Applies a payment and returns the new balance; a repeated payment id returns the same answer, applied once. */
 export async function recordPayment(deps: PaymentDependencies, invoiceId: string, request: PaymentInput): Promise<PaymentResult> {
-  const invoice = await deps.db.query<InvoiceRow>('SELECT currency, status FROM invoices WHERE invoice_id = $1', [invoiceId]);
+  // Both reads at once: they sit in front of every payment's answer.
+  const [invoice, posted] = await Promise.all([
+    deps.db.query<InvoiceRow>('SELECT currency, status FROM invoices WHERE invoice_id = $1', [invoiceId]),
+    postedPayment(deps.db, request.paymentId),
+  ]);
   if (invoice.rowCount === 0) throw new NotFoundError(`invoice ${invoiceId}`);
   if (invoice.rows[0].currency !== request.amount.currency) {
     throw new InvalidFieldError('amount.currency', `must be the invoice's currency ${invoice.rows[0].currency}`);
   }
-  const posted = await postedPayment(deps.db, request.paymentId);
   if (posted && posted.invoice_id !== invoiceId) {
     throw new ConflictError('Conflict', `paymentId: payment ${request.paymentId} was already applied to another invoice`,
       { field: 'paymentId', reason: 'was already applied to another invoice' });
