@@ -156,13 +156,14 @@ export async function backlog(connection: Connection, namespace: string, taskQue
  * Waits until the engine is idle: both backlogs empty and the worker finishing no task for `stillMs`.
  * Returns when it last finished one (the end of the work), or undefined when `deadline` came first.
  */
-export async function waitUntilIdle(watch: { metricsAddress: string; connection: Connection; namespace: string; taskQueue: string },
+export async function waitUntilIdle(watch: { metricsAddress: string; connection: Connection; namespace: string; taskQueue: string; workerPid: number },
   options: { stillMs: number; deadline: number; label: string }): Promise<number | undefined> {
   let last = '';
   let lastChange = Date.now();
   let reported = Date.now();
   for (;;) {
-    const done = tasksDone(await workerMetrics(watch.metricsAddress));
+    const metrics = await workerMetrics(watch.metricsAddress);
+    const done = tasksDone(metrics);
     const waiting = await backlog(watch.connection, watch.namespace, watch.taskQueue);
     const now = `${done.workflowTasks}|${done.activities}|${waiting}`;
     if (now !== last) {
@@ -174,7 +175,8 @@ export async function waitUntilIdle(watch: { metricsAddress: string; connection:
     if (Date.now() > options.deadline) return undefined;
     if (Date.now() - reported >= 60_000) {
       reported = Date.now();
-      console.log(`  ${options.label}: ${done.workflowTasks} workflow tasks and ${done.activities} activities done so far, backlog ${waiting}   [${load()}]`);
+      console.log(`  ${options.label}: ${done.workflowTasks} workflow tasks and ${done.activities} activities done so far, backlog ${waiting}; ` +
+        `worker RSS ${(memoryOf(watch.workerPid).rss / 2 ** 20).toFixed(0)} MB, ${metric(metrics, 'temporal_sticky_cache_size')} workflows cached   [${load()}]`);
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }

@@ -114,6 +114,12 @@ export async function runScale(settings: ScaleSettings): Promise<ScaleRun> {
   // Should this process end first (Ctrl-C), the worker must not outlive it, as the server does not.
   const killWorker = () => { worker.child.kill('SIGKILL'); };
   process.once('exit', killWorker);
+  // A worker that exits mid-run ends the run with what it said last (waiting on would hang until the limits).
+  const died = worker.exited.then(({ code, signal }) => {
+    throw new Error(`the worker exited (${code ?? signal}) at ${new Date().toISOString()}; its last output:\n${worker.output().slice(-4_000)}`);
+  });
+  died.catch(() => undefined);
+  const alive = <T>(work: Promise<T>) => Promise.race([work, died]);
   const connection = await Connection.connect({ address: cluster.address });
   try {
     const client = new Client({ connection, namespace: cluster.namespace });
@@ -143,24 +149,24 @@ export async function runScale(settings: ScaleSettings): Promise<ScaleRun> {
     const policy = await latestPolicy(db, saved.policy.policyId);
     const customers = Math.ceil(settings.invoices / settings.perCustomer);
     console.log(`${settings.invoices} invoices of ${customers} customers, 8 days overdue; their reminders come due when the contact window opens at ${describeWindow(window)}`);
-    const filled = await fill(db, client, { invoices: settings.invoices, perCustomer: settings.perCustomer, concurrency: settings.concurrency, policy, taskQueue: TASK_QUEUE });
+    const filled = await alive(fill(db, client, { invoices: settings.invoices, perCustomer: settings.perCustomer, concurrency: settings.concurrency, policy, taskQueue: TASK_QUEUE }));
     console.log(`  all ${settings.invoices} started in ${((filled.endedAt - filled.startedAt) / 1000).toFixed(0)} s; waiting for the worker to hand every reminder to its outreach   [${load()}]`);
-    const watch = { metricsAddress, connection, namespace: cluster.namespace, taskQueue: TASK_QUEUE };
-    const settledAt = await waitUntilIdle(watch, { stillMs: STILL_MS, deadline: window.opensAt - 60_000, label: 'fill' });
+    const watch = { metricsAddress, connection, namespace: cluster.namespace, taskQueue: TASK_QUEUE, workerPid: pids.worker };
+    const settledAt = await alive(waitUntilIdle(watch, { stillMs: STILL_MS, deadline: window.opensAt - 60_000, label: 'fill' }));
     if (settledAt === undefined) console.log(`  the fill was still running a minute before the due moment: the firing below overlaps it (lower SCALE_FILL_RATE)`);
     else console.log(`  settled ${((settledAt - filled.startedAt) / 1000).toFixed(0)} s after the first start; due moment in ${((window.opensAt - Date.now()) / 1000).toFixed(0)} s   [${load()}]`);
 
-    await sleepUntil(window.opensAt - 45_000);
+    await alive(sleepUntil(window.opensAt - 45_000));
     const waiting = await snapshot();
-    await sleepUntil(window.opensAt - 2_000);
+    await alive(sleepUntil(window.opensAt - 2_000));
     const workerReset = resetPeak(pids.worker);
     const serverReset = resetPeak(pids.server);
     const sampler = sampleRss(pids);
     const before = await workerMetrics(metricsAddress);
     await sleepUntil(window.opensAt);
     console.log(`firing at ${describeWindow(window)}   [${load()}]`);
-    const firing = await watchFiring(db, resend, settings.invoices, window.opensAt, window.opensAt + settings.fireLimitMs);
-    const firingSettledAt = await waitUntilIdle(watch, { stillMs: STILL_MS, deadline: Date.now() + settings.fireLimitMs, label: 'after the firing' });
+    const firing = await alive(watchFiring(db, resend, settings.invoices, window.opensAt, window.opensAt + settings.fireLimitMs));
+    const firingSettledAt = await alive(waitUntilIdle(watch, { stillMs: STILL_MS, deadline: Date.now() + settings.fireLimitMs, label: 'after the firing' }));
     const highest = sampler.stop();
     const afterMetrics = await workerMetrics(metricsAddress);
     const peaks = {
