@@ -17,19 +17,36 @@ export async function ensureDefaultPolicy(db: Pool, policy: CollectionsPolicy = 
 
 /** The newest version of a policy, validated again on the way out. */
 export async function latestPolicy(db: Pool, policyId = DEFAULT_POLICY.policyId): Promise<CollectionsPolicy> {
-  const result = await db.query<{ document: unknown }>(
-    'SELECT document FROM policies WHERE policy_id = $1 ORDER BY version DESC LIMIT 1',
+  const result = await db.query<{ document: string }>(
+    'SELECT document::text AS document FROM policies WHERE policy_id = $1 ORDER BY version DESC LIMIT 1',
     [policyId],
   );
   if (result.rowCount === 0) throw new PolicyNotFoundError(`no policy "${policyId}" is stored`);
-  return collectionsPolicySchema.parse(result.rows[0].document);
+  return parseStored(result.rows[0].document);
 }
 
 /** One stored version of a policy. */
 export async function policyVersion(db: Pool, policyId: string, version: number): Promise<CollectionsPolicy> {
-  const result = await db.query<{ document: unknown }>('SELECT document FROM policies WHERE policy_id = $1 AND version = $2', [policyId, version]);
+  const result = await db.query<{ document: string }>('SELECT document::text AS document FROM policies WHERE policy_id = $1 AND version = $2', [policyId, version]);
   if (result.rowCount === 0) throw new PolicyNotFoundError(`policy "${policyId}" v${version} is not stored`);
-  return collectionsPolicySchema.parse(result.rows[0].document);
+  return parseStored(result.rows[0].document);
+}
+
+/**
+ * Policies as parsed, by their stored text: validating a whole policy costs milliseconds of CPU and
+ * every registration reads one. Keyed by the text itself, so a changed document is parsed afresh.
+ */
+const parsedDocuments = new Map<string, CollectionsPolicy>();
+const PARSED_DOCUMENTS_KEPT = 64;
+
+function parseStored(text: string): CollectionsPolicy {
+  let parsed = parsedDocuments.get(text);
+  if (!parsed) {
+    parsed = collectionsPolicySchema.parse(JSON.parse(text));
+    parsedDocuments.set(text, parsed);
+    if (parsedDocuments.size > PARSED_DOCUMENTS_KEPT) parsedDocuments.delete(parsedDocuments.keys().next().value as string);
+  }
+  return structuredClone(parsed); // callers may change theirs
 }
 
 /** The outcome of saving a new version: stored, the same as the latest (nothing stored), or a stale edit. */
