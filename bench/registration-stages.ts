@@ -1,0 +1,104 @@
+/**
+ * Prints figures (not a test): what one registration through the API is made of, each part timed on
+ * its own, one at a time and at concurrency 16, on the dev server and embedded Postgres: the API key
+ * check, the policy read, the ledger write, the workflow start, an authenticated request that does
+ * nothing (HTTP and the middleware), and the whole registration; then a second round of starts.
+ *
+ *   npm run bench:stages        (STAGES_COUNT=240 calls per part at concurrency 16)
+ */
+import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { authenticateKey, createApiKey } from '../src/api/access/api-keys';
+import { createApp } from '../src/api/app';
+import { addDays, isoDateOf } from '../src/domain/calendar';
+import { DEFAULT_POLICY } from '../src/domain/policy/default-policy';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { migrateUp } from '../src/db/migrate';
+import { createPool } from '../src/db/pool';
+import { saveInvoice } from '../src/invoices/invoice-store';
+import { startInvoiceCollection } from '../src/invoices/start-collection';
+import { createLogger } from '../src/logger';
+import { ensureDefaultPolicy, latestPolicy } from '../src/policies/policy-store';
+import { ALL_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
+import { ensureTemporalCli } from '../src/temporal/toolchain';
+import type { InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
+import { load, machine, reproduce } from './bench-machine';
+
+const COUNT = Number(process.env.STAGES_COUNT ?? 240);
+const TASK_QUEUE = 'registration-stages'; // no worker polls it: only the start is timed
+
+function invoice(prefix: string, index: number): InvoiceCollectionInput {
+  return {
+    invoice: { invoiceId: `${prefix}-${index}`, invoiceNumber: `${prefix}-${index}`, amount: { amountMinor: 100_000 + index, currency: 'USD' }, dueDate: addDays(isoDateOf(Date.now()), 20) },
+    customer: { customerId: `C-${index % 50}`, name: `Customer ${index % 50}`, email: `ap${index % 50}@example.com`, segment: 'smb', riskTier: 'green' },
+    policy: DEFAULT_POLICY,
+  };
+}
+
+/** Runs `work` for 0..count-1 with at most `concurrency` in flight; returns elapsed ms. */
+async function timed(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) await work(next++);
+  }));
+  return performance.now() - started;
+}
+
+async function main(): Promise<void> {
+  console.log(`registration stages — ${new Date().toISOString()}; ${machine()}; ${load()}`);
+  const postgres = await startEmbeddedPostgres({ dataDir: path.join(mkdtempSync(path.join(tmpdir(), 'stages-')), 'postgres'), port: 55600 + Math.floor(Math.random() * 300), persistent: false });
+  const cli = await ensureTemporalCli();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { ...(cli ? { executable: { type: 'existing-path' as const, path: cli } } : {}), searchAttributes: [...ALL_SEARCH_ATTRIBUTES], extraArgs: ['--log-level', 'error'] },
+  });
+  const url = postgres.urlFor('postgres');
+  await migrateUp(url);
+  const db = createPool(url, 20);
+  await ensureDefaultPolicy(db);
+  const { key } = await createApiKey(db, { holder: 'stages bench', role: 'system' });
+  const server: Server = await new Promise((resolve) => {
+    const listening = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent') }).listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const address = server.address();
+  const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+  try {
+    for (const concurrency of [1, 16]) {
+      const count = concurrency === 1 ? Math.max(20, Math.floor(COUNT / 4)) : COUNT;
+      const round = `c${concurrency}`;
+      const parts: [string, (index: number) => Promise<void>][] = [
+        ['API key check (one read)', async () => { await authenticateKey(db, key); }],
+        ['policy read', async () => { await latestPolicy(db, DEFAULT_POLICY.policyId); }],
+        ['ledger write (customer and invoice, one statement)', async (i) => { await saveInvoice(db, invoice(`S${round}`, i)); }],
+        ['workflow start', async (i) => { await startInvoiceCollection(env.client, TASK_QUEUE, invoice(`S${round}`, i)); }],
+        ['an authenticated request answered 404 (HTTP, middleware)', async () => { await (await fetch(`${api}/invoices/none`, { headers })).text(); }],
+        ['registration through the API (all of the above)', async (i) => {
+          const { invoice: details, customer } = invoice(`A${round}`, i);
+          const response = await fetch(`${api}/invoices`, { method: 'POST', headers, body: JSON.stringify({ ...details, customer }) });
+          if (response.status !== 201) throw new Error(`registration: ${response.status} ${await response.text()}`);
+        }],
+        ['workflow start, again', async (i) => { await startInvoiceCollection(env.client, TASK_QUEUE, invoice(`T${round}`, i)); }],
+      ];
+      console.log(`\nconcurrency ${concurrency}, ${count} calls each   [${load()}]`);
+      for (const [label, work] of parts) {
+        const ms = await timed(count, concurrency, work);
+        console.log(`  ${(count / (ms / 1000)).toFixed(1).padStart(8)} /s  ${((ms / count) * concurrency).toFixed(1).padStart(7)} ms each  ${label}`);
+      }
+    }
+    console.log(`\nreproduce: ${reproduce('bench:stages', { STAGES_COUNT: COUNT })}`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    await env.teardown();
+    await db.end();
+    await postgres.stop();
+  }
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error(error);
+  process.exit(1);
+});
