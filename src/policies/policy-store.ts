@@ -17,7 +17,7 @@ export async function ensureDefaultPolicy(db: Pool, policy: CollectionsPolicy = 
 
 /** The newest version of a policy, validated again on the way out. */
 export async function latestPolicy(db: Pool, policyId = DEFAULT_POLICY.policyId): Promise<CollectionsPolicy> {
-  const result = await db.query<{ document: string }>(
+  const result = await db.query<{ document: string | object }>(
     'SELECT document::text AS document FROM policies WHERE policy_id = $1 ORDER BY version DESC LIMIT 1',
     [policyId],
   );
@@ -27,7 +27,7 @@ export async function latestPolicy(db: Pool, policyId = DEFAULT_POLICY.policyId)
 
 /** One stored version of a policy. */
 export async function policyVersion(db: Pool, policyId: string, version: number): Promise<CollectionsPolicy> {
-  const result = await db.query<{ document: string }>('SELECT document::text AS document FROM policies WHERE policy_id = $1 AND version = $2', [policyId, version]);
+  const result = await db.query<{ document: string | object }>('SELECT document::text AS document FROM policies WHERE policy_id = $1 AND version = $2', [policyId, version]);
   if (result.rowCount === 0) throw new PolicyNotFoundError(`policy "${policyId}" v${version} is not stored`);
   return parseStored(result.rows[0].document);
 }
@@ -39,7 +39,8 @@ export async function policyVersion(db: Pool, policyId: string, version: number)
 const parsedDocuments = new Map<string, CollectionsPolicy>();
 const PARSED_DOCUMENTS_KEPT = 64;
 
-function parseStored(text: string): CollectionsPolicy {
+function parseStored(stored: string | object): CollectionsPolicy {
+  const text = typeof stored === 'string' ? stored : JSON.stringify(stored);
   let parsed = parsedDocuments.get(text);
   if (!parsed) {
     parsed = collectionsPolicySchema.parse(JSON.parse(text));
