@@ -180,10 +180,11 @@ async function doNotDun(input: InvoiceCollectionInput, flag: DoNotDun): Promise<
 
 test('"do not dun" holds every invoice of the customer; lifted, each resumes with the notice that applies now, once', async () => {
   const customer = { customerId: 'C-DND' };
-  const first = await bed.start({ dueInDays: 5, customer });
+  const policy = contact({ mergeWindowSeconds: 10 }); // the two resumed requests arrive a moment apart
+  const first = await bed.start({ dueInDays: 5, customer, policy });
   await doNotDun(first, { on: true, reason: 'disputed contract', by: 'head of AR' });
   await bed.env.sleep(13 * DAY); // day 8: the upcoming, 1-day and 7-day reminders come due while the flag is on
-  const second = await bed.start({ dueInDays: -4, customer }); // its 1-day reminder is due at start
+  const second = await bed.start({ dueInDays: -4, customer, policy }); // its 1-day reminder is due at start
   await settled(bed.handleOf(second));
   expect([...keysOf(first), ...keysOf(second)]).toEqual([]);
   const state = await bed.handleOf(first).query(invoiceStateQuery);
@@ -192,6 +193,8 @@ test('"do not dun" holds every invoice of the customer; lifted, each resumes wit
   await doNotDun(first, { on: false, reason: 'contract settled', by: 'head of AR' });
   await settled(bed.handleOf(first));
   await settled(bed.handleOf(second));
+  await bed.env.sleep(60_000); // past the merge window
+  await settled(bed.handleOf(first));
   // Both invoices catch up at once: the most severe notice each missed, in one message.
   const [resumed] = await outreachTimeline('C-DND');
   expect(resumed.requestIds).toEqual(expect.arrayContaining([
