@@ -1,7 +1,7 @@
 /** Prints the scale benchmark's figures for one size, and how the per-invoice figures grow between sizes. */
 import { load } from './bench-machine';
 import { percentile } from './latency';
-import type { ScaleRun, Snapshot } from './scale-run';
+import type { ScaleRun, Snapshot, WaitingRun } from './scale-run';
 import { describeWindow } from './scale-window';
 
 const MB = 2 ** 20;
@@ -14,7 +14,7 @@ function line(label: string, figure: string, perInvoice = ''): void {
 }
 
 /** The Temporal server's two databases together. */
-function temporalBytes(run: ScaleRun, snapshot: Snapshot): number {
+function temporalBytes(run: WaitingRun, snapshot: Snapshot): number {
   return snapshot.databases.bytes[run.databases.temporal] + snapshot.databases.bytes[run.databases.visibility];
 }
 
@@ -40,7 +40,7 @@ export function perInvoice(run: ScaleRun): { name: string; unit: string; value: 
   ];
 }
 
-function printSnapshot(run: ScaleRun, snapshot: Snapshot, title: string): void {
+function printSnapshot(run: WaitingRun, snapshot: Snapshot, title: string): void {
   const n = run.settings.invoices;
   const { empty } = run;
   const { temporal, visibility, engine } = run.databases;
@@ -59,8 +59,9 @@ function printSnapshot(run: ScaleRun, snapshot: Snapshot, title: string): void {
   line('Postgres data directory (WAL included)', `${mb(snapshot.postgresFiles)} (WAL ${mb(snapshot.wal)})`);
 }
 
-export function printRun(run: ScaleRun, command: string): void {
-  const { settings, fill, firing } = run;
+/** The fill and the deployment while all N wait, printed as soon as they are measured. */
+export function printWaiting(run: WaitingRun): void {
+  const { settings, fill } = run;
   const n = settings.invoices;
   console.log(`\nfigures for ${n} invoices (${run.customers} customers, ${settings.perCustomer} each); deployment ready in ${s(run.deployedIn)}   [${load()}]`);
   console.log('fill: the customer and invoice rows saveInvoice writes, 500 to an INSERT, each batch just before its workflows are started by');
@@ -73,6 +74,12 @@ export function printRun(run: ScaleRun, command: string): void {
     run.settledAt === undefined ? 'not before the due moment' : `${s(run.settledAt - fill.startedAt)} after the first start`,
     run.settledAt === undefined ? '' : `${(n / ((run.settledAt - fill.startedAt) / 1000)).toFixed(1)} invoices / s`);
   printSnapshot(run, run.waiting, `while all ${n} wait (${s(run.window.opensAt - run.waiting.at)} before the due moment)`);
+}
+
+/** The firing and the deployment after it. */
+export function printFiring(run: ScaleRun, command: string): void {
+  const { settings, firing } = run;
+  const n = settings.invoices;
 
   console.log(`firing at ${describeWindow(run.window)}: every invoice's reminder due; done = its notice row marked sent, timed by the stand-in's acceptance`);
   console.log('  (each invoice, 8 days overdue, decided its 7-day reminder at its start and handed it to its customer\'s outreach workflow, which sleeps');

@@ -19,6 +19,7 @@ import { freePort } from '../test/support/free-port';
 import { startResendStandIn } from '../test/support/resend-stand-in';
 import { startTemporalCluster } from '../test/support/temporal-cluster';
 import { load } from './bench-machine';
+import { printWaiting } from './scale-report';
 import { fill, type Fill } from './scale-fill';
 import { keepKeysOnly, watchFiring, type Firing } from './scale-firing';
 import {
@@ -34,7 +35,7 @@ export interface ScaleSettings {
   concurrency: number;
   /** Invoices a second the fill is expected to settle at, to place the due moment after it. */
   fillRate: number;
-  /** How long after the due moment the run waits for every reminder. */
+  /** How long after the due moment the run waits for every reminder and then for the worker to go idle. */
   fireLimitMs: number;
 }
 
@@ -54,7 +55,8 @@ export interface Snapshot {
   cached: number;
 }
 
-export interface ScaleRun {
+/** What a run knows once all N wait: printed then, so a run cut short still leaves its fill and sizes. */
+export interface WaitingRun {
   settings: ScaleSettings;
   customers: number;
   window: ContactWindow;
@@ -62,9 +64,16 @@ export interface ScaleRun {
   fill: Fill;
   /** When the worker finished the fill's work (every request with its customer's outreach), or undefined if the due moment came first. */
   settledAt?: number;
-  /** Before the fill, while all N wait, and once the firing is over. */
+  /** Before the fill, and while all N wait. */
   empty: Snapshot;
   waiting: Snapshot;
+  /** The SDK's default sticky cache size for the worker's heap. */
+  cacheLimit: number;
+  databases: { engine: string; temporal: string; visibility: string };
+}
+
+export interface ScaleRun extends WaitingRun {
+  /** Once the firing is over. */
   after: Snapshot;
   firing: Firing;
   /** When the worker finished the firing's work (every invoice told how its reminder went). */
@@ -73,9 +82,6 @@ export interface ScaleRun {
   peaks: { worker: number; server: number; workerHwm?: number; serverHwm?: number };
   /** Worker tasks finished during the firing. */
   firingTasks: ReturnType<typeof tasksDone> & { evictions: number };
-  /** The SDK's default sticky cache size for the worker's heap. */
-  cacheLimit: number;
-  databases: { engine: string; temporal: string; visibility: string };
 }
 
 const TASK_QUEUE = 'collections-scale';
@@ -157,7 +163,13 @@ export async function runScale(settings: ScaleSettings): Promise<ScaleRun> {
     else console.log(`  settled ${((settledAt - filled.startedAt) / 1000).toFixed(0)} s after the first start; due moment in ${((window.opensAt - Date.now()) / 1000).toFixed(0)} s   [${load()}]`);
 
     await alive(sleepUntil(window.opensAt - 45_000));
-    const waiting = await snapshot();
+    const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
+    const waitingRun: WaitingRun = {
+      settings, customers, window, deployedIn, fill: filled, settledAt, empty, waiting: await snapshot(), databases,
+      // The SDK's default (addDefaultWorkerOptions in @temporalio/worker) for a heap limit like this process's: same node, same machine.
+      cacheLimit: Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10),
+    };
+    printWaiting(waitingRun);
     await alive(sleepUntil(window.opensAt - 2_000));
     const workerReset = resetPeak(pids.worker);
     const serverReset = resetPeak(pids.server);
@@ -165,8 +177,9 @@ export async function runScale(settings: ScaleSettings): Promise<ScaleRun> {
     const before = await workerMetrics(metricsAddress);
     await sleepUntil(window.opensAt);
     console.log(`firing at ${describeWindow(window)}   [${load()}]`);
+    // One limit for the whole firing, from the due moment: the reminders, then the invoices told.
     const firing = await alive(watchFiring(db, resend, settings.invoices, window.opensAt, window.opensAt + settings.fireLimitMs));
-    const firingSettledAt = await alive(waitUntilIdle(watch, { stillMs: STILL_MS, deadline: Date.now() + settings.fireLimitMs, label: 'after the firing' }));
+    const firingSettledAt = await alive(waitUntilIdle(watch, { stillMs: STILL_MS, deadline: window.opensAt + settings.fireLimitMs, label: 'after the firing' }));
     const highest = sampler.stop();
     const afterMetrics = await workerMetrics(metricsAddress);
     const peaks = {
@@ -180,14 +193,7 @@ export async function runScale(settings: ScaleSettings): Promise<ScaleRun> {
       workflowTasks: to.workflowTasks - from.workflowTasks, cacheHits: to.cacheHits - from.cacheHits, cacheMisses: to.cacheMisses - from.cacheMisses,
       failed: to.failed - from.failed, activities: to.activities - from.activities, evictions: evictions(afterMetrics) - evictions(before),
     };
-    const after = await snapshot();
-    const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
-    return {
-      settings, customers, window, deployedIn, fill: filled, settledAt, empty, waiting, after, firing, firingSettledAt, peaks, firingTasks,
-      // The SDK's default (addDefaultWorkerOptions in @temporalio/worker) for a heap limit like this process's: same node, same machine.
-      cacheLimit: Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10),
-      databases,
-    };
+    return { ...waitingRun, after: await snapshot(), firing, firingSettledAt, peaks, firingTasks };
   } finally {
     await connection.close();
     await killRole(worker);

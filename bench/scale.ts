@@ -10,18 +10,19 @@
  *
  * SCALE_PER_CUSTOMER (5) invoices per customer; SCALE_CONCURRENCY (64) starts in flight during the
  * fill; SCALE_FILL_RATE (invoices a second the fill is expected to settle at) places the due moment
- * after the fill; SCALE_FIRE_LIMIT_MINUTES (60) bounds the wait for the last reminder.
+ * after the fill; SCALE_FIRE_LIMIT_MINUTES (30) bounds the firing, from the due moment to the
+ * worker idle again.
  */
 import { load, machine, reproduce } from './bench-machine';
 import { quietTemporalLogs } from './quiet-logs';
-import { printGrowth, printRun } from './scale-report';
+import { printFiring, printGrowth } from './scale-report';
 import { runScale, type ScaleRun } from './scale-run';
 
 const SIZES = (process.env.SCALE_INVOICES ?? '10000').split(',').map(Number);
 const PER_CUSTOMER = Number(process.env.SCALE_PER_CUSTOMER ?? 5);
 const CONCURRENCY = Number(process.env.SCALE_CONCURRENCY ?? 64);
 const FILL_RATE = Number(process.env.SCALE_FILL_RATE ?? 4);
-const FIRE_LIMIT_MINUTES = Number(process.env.SCALE_FIRE_LIMIT_MINUTES ?? 60);
+const FIRE_LIMIT_MINUTES = Number(process.env.SCALE_FIRE_LIMIT_MINUTES ?? 30);
 
 // Ctrl-C or a kill leaves through 'exit', where the Temporal server and the worker are killed.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   for (const invoices of SIZES) {
     console.log(`\n${invoices} invoices — ${new Date().toISOString()}   [${load()}]`);
     const run = await runScale({ invoices, perCustomer: PER_CUSTOMER, concurrency: CONCURRENCY, fillRate: FILL_RATE, fireLimitMs: FIRE_LIMIT_MINUTES * 60_000 });
-    printRun(run, command);
+    printFiring(run, command);
     runs.push(run);
   }
   printGrowth(runs);
