@@ -36,8 +36,16 @@ export interface DevServerStack {
   teardown(): Promise<void>;
 }
 
-export async function startDevServerStack(wrap: (real: CollectionsActivities) => CollectionsActivities): Promise<DevServerStack> {
-  quietTemporalLogs();
+/** The dev server and the ledger every dev-server benchmark stands on. */
+export interface DevServerAndLedger {
+  env: TestWorkflowEnvironment;
+  /** A pool of 20 on a migrated embedded Postgres holding the default policy. */
+  db: Pool;
+  stop(): Promise<void>;
+}
+
+/** The local dev server (the CLI the toolchain builds) with the search attributes, and a migrated embedded Postgres. */
+export async function startDevServerAndLedger(): Promise<DevServerAndLedger> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'collections-bench-'));
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: 57000 + Math.floor(Math.random() * 900), persistent: false });
   const cli = await ensureTemporalCli();
@@ -48,6 +56,19 @@ export async function startDevServerStack(wrap: (real: CollectionsActivities) =>
   await migrateUp(url);
   const db = createPool(url, 20);
   await ensureDefaultPolicy(db);
+  return {
+    env, db,
+    async stop() {
+      await env.teardown();
+      await db.end();
+      await postgres.stop();
+    },
+  };
+}
+
+export async function startDevServerStack(wrap: (real: CollectionsActivities) => CollectionsActivities): Promise<DevServerStack> {
+  quietTemporalLogs();
+  const { env, db, stop } = await startDevServerAndLedger();
   const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
   const worker = await createCollectionsWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, activities: wrap(activities) });
   const echoBundle = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'echo-workflow.ts'), logger: new DefaultLogger('ERROR') });
@@ -72,9 +93,7 @@ export async function startDevServerStack(wrap: (real: CollectionsActivities) =>
       worker.shutdown();
       echoWorker.shutdown();
       await running;
-      await env.teardown();
-      await db.end();
-      await postgres.stop();
+      await stop();
     },
   };
 }

@@ -6,26 +6,18 @@
  *
  *   npm run bench:stages        (STAGES_COUNT=240 calls per part at concurrency 16)
  */
-import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { authenticateKey, createApiKey } from '../src/api/access/api-keys';
 import { createApp } from '../src/api/app';
 import { addDays, isoDateOf } from '../src/domain/calendar';
 import { DEFAULT_POLICY } from '../src/domain/policy/default-policy';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
-import { migrateUp } from '../src/db/migrate';
-import { createPool } from '../src/db/pool';
 import { saveInvoice } from '../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../src/invoices/start-collection';
 import { createLogger } from '../src/logger';
-import { ensureDefaultPolicy, latestPolicy } from '../src/policies/policy-store';
-import { ALL_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
-import { ensureTemporalCli } from '../src/temporal/toolchain';
+import { latestPolicy } from '../src/policies/policy-store';
 import type { InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
 import { load, machine, reproduce } from './bench-machine';
+import { startDevServerAndLedger } from './dev-server-stack';
 
 const COUNT = Number(process.env.STAGES_COUNT ?? 240);
 const TASK_QUEUE = 'registration-stages'; // no worker polls it: only the start is timed
@@ -50,15 +42,7 @@ async function timed(count: number, concurrency: number, work: (index: number) =
 
 async function main(): Promise<void> {
   console.log(`registration stages — ${new Date().toISOString()}; ${machine()}; ${load()}`);
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(mkdtempSync(path.join(tmpdir(), 'stages-')), 'postgres'), port: 55600 + Math.floor(Math.random() * 300), persistent: false });
-  const cli = await ensureTemporalCli();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { ...(cli ? { executable: { type: 'existing-path' as const, path: cli } } : {}), searchAttributes: [...ALL_SEARCH_ATTRIBUTES], extraArgs: ['--log-level', 'error'] },
-  });
-  const url = postgres.urlFor('postgres');
-  await migrateUp(url);
-  const db = createPool(url, 20);
-  await ensureDefaultPolicy(db);
+  const { env, db, stop } = await startDevServerAndLedger();
   const { key } = await createApiKey(db, { holder: 'stages bench', role: 'system' });
   const server: Server = await new Promise((resolve) => {
     const listening = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent') }).listen(0, '127.0.0.1', () => resolve(listening));
@@ -92,9 +76,7 @@ async function main(): Promise<void> {
     console.log(`\nreproduce: ${reproduce('bench:stages', { STAGES_COUNT: COUNT })}`);
   } finally {
     await new Promise((resolve) => server.close(resolve));
-    await env.teardown();
-    await db.end();
-    await postgres.stop();
+    await stop();
   }
 }
 

@@ -5,11 +5,7 @@
  *
  *   npm run bench                      (BENCH_INVOICES=500 BENCH_CONCURRENCY=16 to change the load)
  */
-import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { TemplateLibrary } from '../src/notices/template-library';
@@ -17,17 +13,12 @@ import { createApiKey } from '../src/api/access/api-keys';
 import { createApp } from '../src/api/app';
 import { addDays, isoDateOf } from '../src/domain/calendar';
 import { DEFAULT_POLICY } from '../src/domain/policy/default-policy';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
-import { migrateUp } from '../src/db/migrate';
-import { createPool } from '../src/db/pool';
 import { saveInvoice } from '../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../src/invoices/start-collection';
 import { createLogger } from '../src/logger';
-import { ensureDefaultPolicy } from '../src/policies/policy-store';
-import { ALL_SEARCH_ATTRIBUTES, registerSearchAttributes } from '../src/temporal/search-attributes';
-import { ensureTemporalCli, ensureTestServer } from '../src/temporal/toolchain';
 import { createCollectionsWorker } from '../src/temporal/worker';
-import { invoiceWorkflowId, writeOffDecisionSignal, type InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
+import { startDevServerAndLedger } from './dev-server-stack';
+import type { InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
 
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -58,16 +49,7 @@ function invoice(prefix: string, index: number): InvoiceCollectionInput {
 }
 
 async function throughputAndLatency(): Promise<void> {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'collections-bench-'));
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: 55000 + Math.floor(Math.random() * 500), persistent: false });
-  const cli = await ensureTemporalCli();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { ...(cli ? { executable: { type: 'existing-path' as const, path: cli } } : {}), searchAttributes: [...ALL_SEARCH_ATTRIBUTES], extraArgs: ['--log-level', 'error'] },
-  });
-  const url = postgres.urlFor('postgres');
-  await migrateUp(url);
-  const db = createPool(url, 20);
-  await ensureDefaultPolicy(db);
+  const { env, db, stop } = await startDevServerAndLedger();
   const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
   const app = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent') });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
@@ -137,9 +119,7 @@ async function throughputAndLatency(): Promise<void> {
     await new Promise((resolve) => server.close(resolve));
     worker?.shutdown();
     await running;
-    await env.teardown();
-    await db.end();
-    await postgres.stop();
+    await stop();
   }
 }
 
