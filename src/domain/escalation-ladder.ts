@@ -1,5 +1,6 @@
 /** The escalation ladder: which level comes next, and which levels wait for a person's approval. */
-import { ESCALATION_LEVELS, type CollectionsPolicy, type EscalationLevel, type Segment } from './policy/schema';
+import type { CollectionsPolicy, EscalationLevel, Segment } from './policy/schema';
+import { ESCALATION_LEVELS } from './policy/vocabulary';
 
 export type EscalationState = 'none' | EscalationLevel;
 

@@ -4,7 +4,6 @@
  * workflow history holds it as activity input) and stored with the communication or task row.
  */
 import { z } from 'zod';
-import type { DunningStep } from './policy/schema';
 
 /** The figures a decision used; every decision has these, a rule may add its own (a promise, a dispute …). */
 export const whyInputsSchema = z.object({
@@ -31,9 +30,4 @@ export type Why = z.infer<typeof whySchema>;
 export function whyOf(data: Record<string, unknown> | undefined): Why | null {
   const parsed = whySchema.safeParse(data?.why);
   return parsed.success ? parsed.data : null;
-}
-
-/** The rule of a dunning step, as the timeline and the audit export name it. */
-export function dunningStepRule(step: DunningStep): string {
-  return `dunning step day ${step.offsetDays} "${step.id}"`;
 }

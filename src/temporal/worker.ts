@@ -20,6 +20,11 @@ export interface WorkerOptions {
    * none: a stopping worker would cancel a notice mid-send, to be sent again by another worker.
    */
   shutdownGraceMs?: number;
+  /**
+   * How many workflows the worker keeps in memory between their tasks (its sticky cache). The SDK's
+   * default follows the heap limit; a workflow evicted from the cache is rebuilt by replay on its next task.
+   */
+  maxCachedWorkflows?: number;
 }
 
 /** After the grace time, cancelled activities get this long to stop before the worker gives up on them. */
@@ -32,6 +37,7 @@ export function createCollectionsWorker(options: WorkerOptions): Promise<Worker>
     taskQueue: options.taskQueue,
     activities: options.activities,
     dataConverter: options.dataConverter,
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
     ...(options.shutdownGraceMs === undefined ? {} : {
       shutdownGraceTime: options.shutdownGraceMs,
       shutdownForceTime: options.shutdownGraceMs + SHUTDOWN_FORCE_AFTER_GRACE_MS,

@@ -7,7 +7,7 @@ import { patched } from '@temporalio/workflow';
 import { nextContactInstant } from '../../src/domain/contact-days';
 import { catchUp } from '../../src/domain/contact-resumption';
 import { describeStep, lateStart } from '../../src/domain/dunning-schedule';
-import { dunningStepRule } from '../../src/domain/why';
+import { dunningStepRule } from '../../src/domain/dunning-step-rule';
 import type { Wake } from '../../src/domain/collection-timing';
 import { accountConditionUnmet } from '../../src/domain/account-standing';
 import type { AccountCondition, DunningStep } from '../../src/domain/policy/schema';

@@ -9,7 +9,7 @@ import { DAY_MS } from '../../src/domain/calendar';
 import { finalNoticeOf, mostSevereNotice } from '../../src/domain/contact-resumption';
 import type { Money } from '../../src/domain/money';
 import type { DunningStep } from '../../src/domain/policy/schema';
-import { dunningStepRule } from '../../src/domain/why';
+import { dunningStepRule } from '../../src/domain/dunning-step-rule';
 import type { Charges } from './charges';
 import { customerOutreachWorkflowId, requestContactSignal, withdrawContactSignal, type ContactOutcome, type ContactRequest } from '../customer-outreach/definitions';
 import { deliverUnlessStopped, type ContactOutcome as DeliveryOutcome } from './customer-contact';

@@ -8,11 +8,9 @@ import {
 } from './account-handling';
 import { chargebacksSchema, interestSchema, lateFeeSchema, paymentPlansSchema, settlementSchema, smallBalanceSchema } from './financial-terms';
 
-export const SEGMENTS = ['strategic', 'enterprise', 'smb', 'government', 'international'] as const;
-export const RISK_TIERS = ['green', 'yellow', 'orange', 'red'] as const;
-export const TONES = ['friendly', 'neutral', 'firm'] as const;
-/** Escalation ladder, lowest first. */
-export const ESCALATION_LEVELS = ['collector', 'sales', 'management', 'legal', 'agency'] as const;
+import { ESCALATION_LEVELS, RISK_TIERS, SEGMENTS, TONES } from './vocabulary';
+
+export { ESCALATION_LEVELS, RISK_TIERS, SEGMENTS, TONES };
 
 export const segmentSchema = z.enum(SEGMENTS);
 export const riskTierSchema = z.enum(RISK_TIERS);
