@@ -64,6 +64,8 @@ const environmentSchema = z.object({
   WORKER_HEALTH_PORT: unsetWhenEmpty(port),
   // How long a stopping worker lets running activities finish before cancelling them; the whole shutdown is cut short at 30 s.
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(20).default(15),
+  // Workflows the worker keeps in memory between their tasks; unset takes the SDK's default, sized from the heap limit.
+  WORKER_MAX_CACHED_WORKFLOWS: unsetWhenEmpty(z.coerce.number().int().min(0).max(1_000_000).refine((n) => n !== 1, 'must be 0 (no cache) or at least 2')),
   // Loopback unless opened explicitly: the API is not reachable from other machines by accident.
   HOST: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'must be a host name or IP address to listen on, such as 0.0.0.0').default('127.0.0.1'),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
@@ -132,6 +134,8 @@ export interface Config {
   workerHealthPort?: number;
   /** How long a stopping worker waits for running activities before cancelling them (the SDK's shutdownGraceTime). */
   workerShutdownGraceMs: number;
+  /** The worker's sticky cache; undefined leaves the SDK's default. */
+  workerMaxCachedWorkflows?: number;
   /** The address the HTTP API listens on: 127.0.0.1 unless HOST opens it (0.0.0.0, ::, an interface's address). */
   httpHost: string;
   /** How often the worker starts workflows for invoices saved without one, and how old such a row must be. */
@@ -192,6 +196,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     httpPort: env.PORT,
     workerHealthPort: env.WORKER_HEALTH_PORT,
     workerShutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+    workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     httpHost: env.HOST,
     reconcile: { intervalMs: env.RECONCILE_INTERVAL_SECONDS * 1000, graceMs: env.RECONCILE_GRACE_SECONDS * 1000 },
     rateLimit: { limit: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW_SECONDS * 1000 },

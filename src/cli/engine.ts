@@ -48,6 +48,7 @@ export async function startWorkerRole(config: Config, log: Logger, database: Ope
     connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities,
     dataConverter: engineDataConverter(config.temporal.encryption),
     shutdownGraceMs: config.workerShutdownGraceMs,
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
   });
   const running = worker.run();
   const reconciler = startRegistrationReconciler({ db: database.db, client: temporal.client, taskQueue: config.temporal.taskQueue, log },

@@ -23,6 +23,15 @@ test('the pool size, the worker\'s health port and its shutdown grace time: defa
   expect(() => loadConfig({ WORKER_SHUTDOWN_GRACE_SECONDS: '60' })).toThrow(/WORKER_SHUTDOWN_GRACE_SECONDS/);
 });
 
+test('the worker\'s sticky cache: the SDK\'s default unless set, 0 turns it off, 1 is refused', () => {
+  expect(loadConfig({}).workerMaxCachedWorkflows).toBeUndefined();
+  expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '' }).workerMaxCachedWorkflows).toBeUndefined();
+  expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '5000' }).workerMaxCachedWorkflows).toBe(5000);
+  expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' }).workerMaxCachedWorkflows).toBe(0);
+  expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS: must be 0 \(no cache\) or at least 2/);
+  expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
+});
+
 test('the API listens on loopback unless HOST opens it', () => {
   expect(loadConfig({}).httpHost).toBe('127.0.0.1');
   expect(loadConfig({ HOST: '0.0.0.0' }).httpHost).toBe('0.0.0.0');
