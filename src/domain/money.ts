@@ -57,9 +57,17 @@ export function subtractMoney(a: Money, b: Money): Money {
   return money(a.amountMinor - b.amountMinor, a.currency);
 }
 
+// Building a formatter costs about 0.1 ms (more on a busy machine), formatting with a kept one a few µs.
+const formatters = new Map<string, Intl.NumberFormat>();
+
 /** Formats for people, e.g. `$1,234.50` or `¥1,235`; never used for arithmetic. */
 export function formatMoney(value: Money, locale = 'en-US'): string {
   const digits = minorUnitDigits(value.currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency, minimumFractionDigits: digits, maximumFractionDigits: digits })
-    .format(value.amountMinor / 10 ** digits);
+  const key = `${locale} ${value.currency}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formatters.set(key, formatter);
+  }
+  return formatter.format(value.amountMinor / 10 ** digits);
 }
