@@ -47,7 +47,7 @@ function printSnapshot(run: WaitingRun, snapshot: Snapshot, title: string): void
   const bytes = snapshot.databases.bytes;
   console.log(`${title}: open ${snapshot.open.invoices} invoiceCollection and ${snapshot.open.outreach} customerOutreach workflows   [${load()}]`);
   line('worker RSS (VmRSS, VmHWM so far)', `${mb(snapshot.worker.rss)}, ${mb(snapshot.worker.hwm)} (idle ${mb(empty.worker.rss)})`, `${kb((snapshot.worker.rss - empty.worker.rss) / n)} / invoice`);
-  line('worker sticky cache (workflows held in memory)', `${snapshot.cached} (SDK default limit ${run.cacheLimit})`,
+  line('worker sticky cache (workflows held in memory)', `${snapshot.cached} (limit ${run.cacheLimit.size}, ${run.cacheLimit.set ? 'WORKER_MAX_CACHED_WORKFLOWS' : 'the SDK default'})`,
     snapshot.cached > 0 ? `${kb((snapshot.worker.rss - empty.worker.rss) / snapshot.cached)} / cached workflow` : '');
   line('Temporal server RSS (VmRSS, VmHWM so far)', `${mb(snapshot.server.rss)}, ${mb(snapshot.server.hwm)} (idle ${mb(empty.server.rss)})`, `${kb((snapshot.server.rss - empty.server.rss) / n)} / invoice`);
   line('Temporal databases (history + visibility)', `${mb(bytes[temporal])} + ${mb(bytes[visibility])} (empty ${mb(empty.databases.bytes[temporal])} + ${mb(empty.databases.bytes[visibility])})`,

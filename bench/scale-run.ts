@@ -67,8 +67,8 @@ export interface WaitingRun {
   /** Before the fill, and while all N wait. */
   empty: Snapshot;
   waiting: Snapshot;
-  /** The SDK's default sticky cache size for the worker's heap. */
-  cacheLimit: number;
+  /** The worker's sticky cache size: WORKER_MAX_CACHED_WORKFLOWS when set (the worker inherits this process's environment), else the SDK's default for its heap. */
+  cacheLimit: { size: number; set: boolean };
   databases: { engine: string; temporal: string; visibility: string };
 }
 
@@ -166,8 +166,10 @@ export async function runScale(settings: ScaleSettings): Promise<ScaleRun> {
     const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
     const waitingRun: WaitingRun = {
       settings, customers, window, deployedIn, fill: filled, settledAt, empty, waiting: await snapshot(), databases,
-      // The SDK's default (addDefaultWorkerOptions in @temporalio/worker) for a heap limit like this process's: same node, same machine.
-      cacheLimit: Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10),
+      // Otherwise the SDK's default (addDefaultWorkerOptions in @temporalio/worker) for a heap limit like this process's: same node, same machine.
+      cacheLimit: process.env.WORKER_MAX_CACHED_WORKFLOWS
+        ? { size: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS), set: true }
+        : { size: Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10), set: false },
     };
     printWaiting(waitingRun);
     await alive(sleepUntil(window.opensAt - 2_000));

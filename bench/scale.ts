@@ -11,7 +11,8 @@
  * SCALE_PER_CUSTOMER (5) invoices per customer; SCALE_CONCURRENCY (64) starts in flight during the
  * fill; SCALE_FILL_RATE (invoices a second the fill is expected to settle at) places the due moment
  * after the fill; SCALE_FIRE_LIMIT_MINUTES (30) bounds the firing, from the due moment to the
- * worker idle again.
+ * worker idle again. WORKER_MAX_CACHED_WORKFLOWS, when set, reaches the worker (its sticky cache; the
+ * SDK's default otherwise).
  */
 import { load, machine, reproduce } from './bench-machine';
 import { quietTemporalLogs } from './quiet-logs';
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   quietTemporalLogs();
   const command = reproduce('bench:scale', {
     SCALE_INVOICES: SIZES.join(','), SCALE_PER_CUSTOMER: PER_CUSTOMER, SCALE_CONCURRENCY: CONCURRENCY, SCALE_FILL_RATE: FILL_RATE,
+    SCALE_FIRE_LIMIT_MINUTES: FIRE_LIMIT_MINUTES,
+    ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   });
   const runs: ScaleRun[] = [];
   for (const invoices of SIZES) {
