@@ -26,6 +26,9 @@ import { createCollectionsWorker } from '../src/temporal/worker';
 import { quietTemporalLogs } from './quiet-logs';
 
 export const TASK_QUEUE = 'bench-signal';
+
+/** The benchmarks' API limit per key: far above what they send, as a deployment raises RATE_LIMIT_REQUESTS for its ERP's key. */
+export const BENCH_RATE_LIMIT = { limit: 1_000_000, windowMs: 60_000 };
 export const ECHO_TASK_QUEUE = 'bench-echo';
 
 export interface DevServerStack {
@@ -74,7 +77,7 @@ export async function startDevServerStack(wrap: (real: CollectionsActivities) =>
   const echoBundle = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'echo-workflow.ts'), logger: new DefaultLogger('ERROR') });
   const echoWorker = await Worker.create({ connection: env.nativeConnection, namespace: 'default', taskQueue: ECHO_TASK_QUEUE, workflowBundle: echoBundle });
   const running = Promise.all([worker.run(), echoWorker.run()]);
-  const app = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent') });
+  const app = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent'), rateLimit: BENCH_RATE_LIMIT });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const address = server.address();
   const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;

@@ -17,7 +17,7 @@ import { createLogger } from '../src/logger';
 import { latestPolicy } from '../src/policies/policy-store';
 import type { InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
 import { load, machine, reproduce } from './bench-machine';
-import { startDevServerAndLedger } from './dev-server-stack';
+import { BENCH_RATE_LIMIT, startDevServerAndLedger } from './dev-server-stack';
 
 const COUNT = Number(process.env.STAGES_COUNT ?? 240);
 const TASK_QUEUE = 'registration-stages'; // no worker polls it: only the start is timed
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const { env, db, stop } = await startDevServerAndLedger();
   const { key } = await createApiKey(db, { holder: 'stages bench', role: 'system' });
   const server: Server = await new Promise((resolve) => {
-    const listening = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent') }).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent'), rateLimit: BENCH_RATE_LIMIT }).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const address = server.address();
   const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;

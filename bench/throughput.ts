@@ -17,7 +17,7 @@ import { saveInvoice } from '../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../src/invoices/start-collection';
 import { createLogger } from '../src/logger';
 import { createCollectionsWorker } from '../src/temporal/worker';
-import { startDevServerAndLedger } from './dev-server-stack';
+import { BENCH_RATE_LIMIT, startDevServerAndLedger } from './dev-server-stack';
 import type { InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
 
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 300);
@@ -51,7 +51,7 @@ function invoice(prefix: string, index: number): InvoiceCollectionInput {
 async function throughputAndLatency(): Promise<void> {
   const { env, db, stop } = await startDevServerAndLedger();
   const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
-  const app = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent') });
+  const app = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent'), rateLimit: BENCH_RATE_LIMIT });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const address = server.address();
   const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
