@@ -26,10 +26,10 @@ import { createCollectionsWorker } from '../src/temporal/worker';
 import { quietTemporalLogs } from './quiet-logs';
 
 export const TASK_QUEUE = 'bench-signal';
+export const ECHO_TASK_QUEUE = 'bench-echo';
 
 /** The benchmarks' API limit per key: far above what they send, as a deployment raises RATE_LIMIT_REQUESTS for its ERP's key. */
 export const BENCH_RATE_LIMIT = { limit: 1_000_000, windowMs: 60_000 };
-export const ECHO_TASK_QUEUE = 'bench-echo';
 
 export interface DevServerStack {
   env: TestWorkflowEnvironment;

@@ -15,7 +15,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { TemplateLibrary } from '../src/notices/template-library';
-import { createCollectionsWorker } from '../src/temporal/worker';
+import { createCollectionsWorker, WORKFLOWS_PATH } from '../src/temporal/worker';
 import { invoiceCollection } from '../workflows';
 import { invoiceStateQuery, invoiceWorkflowId } from '../workflows/invoice-collection/definitions';
 import { load, machine, reproduce } from './bench-machine';
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const client: Client = env.client;
   const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
   const [invoiceBundle, echoBundle] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'), logger: new DefaultLogger('ERROR') }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') }),
     bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'echo-workflow.ts'), logger: new DefaultLogger('ERROR') }),
   ]);
   const cache = WORKFLOWS * 2 + 10;
