@@ -13,13 +13,14 @@ import { createTaskActivities } from './tasks/activities';
 export type ActivityDependencies = NoticeDependencies & { db: Pool };
 
 export function createActivities(deps: ActivityDependencies) {
+  const notices = createNoticeActivities(deps);
   return {
     ...createCollectionLogActivities(deps.db),
     ...createDisputeActivities(deps.db),
     ...createLedgerActivities(deps.db),
-    ...createNoticeActivities(deps),
+    ...notices,
     ...createRedeliveryActivities(deps),
-    ...createOutreachActivities(deps.db),
+    ...createOutreachActivities(deps.db, notices.sendCustomerMessage),
     ...createPaymentActivities(deps.db),
     ...createPaymentPlanActivities(deps.db),
     ...createTaskActivities(deps.db),

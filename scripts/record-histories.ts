@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Pool } from 'pg';
 import { createActivities } from '../activities';
 import { TemplateLibrary } from '../src/notices/template-library';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
@@ -40,7 +41,7 @@ const DAY = 86_400_000;
 
 type StartOptions = Omit<InvoiceOptions, 'now' | 'dueInDays'> & { historyEventLimit?: number };
 type Start = (dueInDays: number, options?: StartOptions) => Promise<WorkflowHandle>;
-type Scenario = (env: TestWorkflowEnvironment, start: Start) => Promise<WorkflowHandle>;
+type Scenario = (env: TestWorkflowEnvironment, start: Start, db: Pool) => Promise<WorkflowHandle>;
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
 
 /** Each scenario drives one invoice through a path and returns its handle once the workflow is closed. */
@@ -204,6 +205,18 @@ const SCENARIOS: Record<string, Scenario> = {
     await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(200_000) }] });
     return handle;
   },
+  // Recorded after the outreach calendar (v8): the customer's open hours fetched once; a zone corrected since turns the next
+  // message back (nothing sent) until the new hours.
+  'v8-outreach-calendar-zone-moved-paid': async (env, start, db) => {
+    const policy = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, businessHours: { startHour: 9, endHour: 17 } } };
+    const customer = { customerId: 'C-V8-MOVED', timeZone: 'UTC' };
+    const handle = await start(4, { policy, customer });
+    await env.sleep(3 * DAY); // the upcoming reminder, by the hours in UTC
+    await db.query("UPDATE customers SET time_zone = 'America/Los_Angeles' WHERE customer_id = $1", [customer.customerId]);
+    await env.sleep(3 * DAY); // the 1-day reminder, turned back at 09:00 UTC, sent at 09:00 in Los Angeles
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    return handle;
+  },
   'v2-continued-as-new': async (env, start) => {
     const handle = await start(-20, { historyEventLimit: 40 });
     const firstRun = (await handle.describe()).runId;
@@ -264,7 +277,7 @@ async function main(): Promise<void> {
       for (const [name, scenario] of Object.entries(SCENARIOS)) {
         const file = path.join(OUT, `invoice-collection-${name}.json`);
         if (existsSync(file)) continue;
-        const handle = await scenario(env, start);
+        const handle = await scenario(env, start, db);
         if (!name.includes('continued-as-new')) await handle.result();
         writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
         process.stdout.write(`recorded ${path.relative(process.cwd(), file)}\n`);

@@ -1,16 +1,31 @@
 /**
  * A customer's outreach from the outside: the way in from an invoice's or a plan's workflow (a
- * workflow cannot signal-with-start, so this activity does, with the worker's own client), and when
- * the customer may next be contacted (their zone and country are read from the customer record
- * now, so a correction applies to the next message); and what the customer owes as a whole.
+ * workflow cannot signal-with-start, so this activity does, with the worker's own client), when the
+ * customer may be contacted (their zone and country are read from the customer record each time, so
+ * a correction applies to the next message); and what the customer owes as a whole.
  */
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { AccountStanding } from '../../src/domain/account-standing';
-import { nextContactWindow, type ContactRules } from '../../src/notices/contact-window';
+import type { ContactCalendar } from '../../src/domain/contact-calendar';
+import { contactCalendar, nextContactWindow, type ContactRules, type CustomerWhereabouts } from '../../src/notices/contact-window';
+import type { CustomerMessageInput, NoticeOutcome } from '../notices/activities';
 import { customerOutreachWorkflowId, requestContactSignal, type ContactRequest, type OutreachInput } from '../../workflows/customer-outreach/definitions';
 
-export function createOutreachActivities(db: Pool) {
+/** A message tried inside the customer's hours: answered, or not sent because their hours had moved (a new calendar to wait by). */
+export type MessageAttempt = { kind: 'answered'; outcomes: NoticeOutcome[] } | { kind: 'outside-hours'; calendar: ContactCalendar };
+
+/** The sending the outreach's first attempt at a message goes through once it knows the customer's hours hold. */
+export type SendCustomerMessage = (message: CustomerMessageInput) => Promise<NoticeOutcome[]>;
+
+export function createOutreachActivities(db: Pool, sendCustomerMessage: SendCustomerMessage) {
+  /** The customer's zone and country as their record has them now. */
+  async function whereabouts(customerId: string): Promise<CustomerWhereabouts> {
+    const found = await db.query<{ time_zone: string | null; country: string | null }>('SELECT time_zone, country FROM customers WHERE customer_id = $1', [customerId]);
+    const row = found.rows[0];
+    return { timeZone: row?.time_zone, country: row?.country };
+  }
+
   return {
     /** Hands a request to the customer's outreach workflow, starting it if needed; a repeat is ignored there. */
     async requestCustomerContact(input: { outreach: OutreachInput; request: ContactRequest }): Promise<void> {
@@ -34,12 +49,26 @@ export function createOutreachActivities(db: Pool) {
       return { currency: input.currency, overdueMinor: Number(row?.overdue_minor ?? 0), overdueInvoices: Number(row?.overdue_invoices ?? 0) };
     },
 
-    /** The first instant at or after `notBefore` (epoch ms) inside the customer's business hours on an open day. */
+    /** The first instant at or after `notBefore` (epoch ms) inside the customer's business hours on an open day (outreach before its calendar). */
     async contactWindowOpens(input: { customerId: string; rules: ContactRules; notBefore: number }): Promise<number> {
-      const found = await db.query<{ time_zone: string | null; country: string | null }>(
-        'SELECT time_zone, country FROM customers WHERE customer_id = $1', [input.customerId]);
-      const where = found.rows[0] ?? {};
-      return nextContactWindow(input.notBefore, input.rules, { timeZone: where.time_zone, country: where.country });
+      return nextContactWindow(input.notBefore, input.rules, await whereabouts(input.customerId));
+    },
+
+    /** The customer's open hours for the next months, which the outreach workflow reads for each message instead of asking. */
+    async contactCalendar(input: { customerId: string; rules: ContactRules; from: number }): Promise<ContactCalendar> {
+      return contactCalendar(input.from, input.rules, await whereabouts(input.customerId));
+    },
+
+    /**
+     * A message's first attempt: sent only if `at` is inside the customer's hours as their record has
+     * them now (a corrected zone or country applies to the next message); otherwise nothing leaves and
+     * the outreach gets a new calendar to wait by.
+     */
+    async sendMessageInWindow(input: { message: CustomerMessageInput; customerId: string; rules: ContactRules; at: number }): Promise<MessageAttempt> {
+      const where = await whereabouts(input.customerId);
+      // `at` is the workflow's clock, which the calendar is read by (a test server's skipped time, too).
+      if (nextContactWindow(input.at, input.rules, where) > input.at) return { kind: 'outside-hours', calendar: contactCalendar(input.at, input.rules, where) };
+      return { kind: 'answered', outcomes: await sendCustomerMessage(input.message) };
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
+import { CALENDAR_DAYS, type ContactCalendar } from '../domain/contact-calendar';
 import type { CollectionsPolicy } from '../domain/policy/schema';
 
 export type ContactRules = Pick<CollectionsPolicy['contact'], 'businessHours' | 'quietWeekdays' | 'holidays' | 'timeZone'>;
@@ -34,12 +35,29 @@ export function isKnownCountry(country: string): boolean {
   return /^[A-Z]{2}$/.test(country) && calendarOf(country) !== null;
 }
 
+// Working out a country's year of holidays is costly, and a window or calendar asks for every day of it.
+const holidayYears = new Map<string, Map<string, string>>();
+
+/** A country's public holidays of one year, by local date. */
+function holidaysOf(calendar: Holidays, country: string, year: number): Map<string, string> {
+  const key = `${country}/${year}`;
+  let byDate = holidayYears.get(key);
+  if (!byDate) {
+    byDate = new Map();
+    for (const holiday of calendar.getHolidays(year)) {
+      const date = holiday.date.slice(0, 10);
+      if (holiday.type === 'public' && !byDate.has(date)) byDate.set(date, holiday.name);
+    }
+    holidayYears.set(key, byDate);
+  }
+  return byDate;
+}
+
 /** The public holiday that falls on a local date in the customer's country, if one does. */
 export function publicHolidayOn(country: string | null | undefined, isoDate: string): string | null {
   const calendar = country ? calendarOf(country) : null;
-  if (!calendar) return null;
-  const found = calendar.getHolidays(Number(isoDate.slice(0, 4))).find((h) => h.type === 'public' && h.date.slice(0, 10) === isoDate);
-  return found ? found.name : null;
+  if (!country || !calendar) return null;
+  return holidaysOf(calendar, country, Number(isoDate.slice(0, 4))).get(isoDate) ?? null;
 }
 
 /** Why a local day is closed for contact, if it is. */
@@ -52,23 +70,41 @@ export function closedDayReason(day: DateTime, rules: ContactRules, country?: st
   return holiday ? `${date} is a public holiday in ${country} (${holiday})` : null;
 }
 
+/** The open hours of each open day from the day of `from` on, in the customer's zone (the policy's when they state none). */
+function* openHours(from: number, rules: ContactRules, where: CustomerWhereabouts, days: number): Generator<[DateTime, DateTime]> {
+  const { startHour, endHour } = rules.businessHours;
+  let zone = where.timeZone ?? rules.timeZone;
+  if (!DateTime.fromMillis(from, { zone }).isValid) zone = rules.timeZone;
+  let dayStart = DateTime.fromMillis(from, { zone }).startOf('day');
+  for (let day = 0; day < days; day += 1) {
+    if (!closedDayReason(dayStart, rules, where.country)) {
+      yield [dayStart.set({ hour: startHour }), endHour >= 24 ? dayStart.plus({ days: 1 }) : dayStart.set({ hour: endHour })];
+    }
+    dayStart = dayStart.plus({ days: 1 });
+  }
+}
+
 /**
  * The first instant at or after `notBefore` (epoch ms) when the customer may be contacted: inside
  * business hours of an open day in their zone (the policy's zone when they state none).
  */
 export function nextContactWindow(notBefore: number, rules: ContactRules, where: CustomerWhereabouts = {}): number {
-  const zone = where.timeZone ?? rules.timeZone;
-  const { startHour, endHour } = rules.businessHours;
-  let local = DateTime.fromMillis(notBefore, { zone });
-  if (!local.isValid) local = DateTime.fromMillis(notBefore, { zone: rules.timeZone });
-  for (let day = 0; day < SEARCH_DAYS; day += 1) {
-    const dayStart = local.startOf('day');
-    if (!closedDayReason(dayStart, rules, where.country)) {
-      const opens = dayStart.set({ hour: startHour });
-      const closes = endHour >= 24 ? dayStart.plus({ days: 1 }) : dayStart.set({ hour: endHour });
-      if (local < closes) return Math.max(local.toMillis(), opens.toMillis());
-    }
-    local = dayStart.plus({ days: 1 });
+  for (const [opens, closes] of openHours(notBefore, rules, where, SEARCH_DAYS)) {
+    if (closes.toMillis() > notBefore) return Math.max(notBefore, opens.toMillis());
   }
   throw new Error('no contact window within a year: the policy closes every day');
+}
+
+/** The customer's open hours for `days` days from `from`, for the outreach workflow to read; back-to-back hours are joined. */
+export function contactCalendar(from: number, rules: ContactRules, where: CustomerWhereabouts = {}, days = CALENDAR_DAYS): ContactCalendar {
+  const open: [number, number][] = [];
+  for (const [opens, closes] of openHours(from, rules, where, days)) {
+    const hours: [number, number] = [Math.max(from, opens.toMillis()), closes.toMillis()];
+    if (hours[1] <= from) continue;
+    const last = open[open.length - 1];
+    if (last && last[1] === hours[0]) last[1] = hours[1];
+    else open.push(hours);
+  }
+  // Past the last closing hour the next opening lies beyond what was worked out.
+  return { from, until: open.length > 0 ? open[open.length - 1][1] : from, open };
 }

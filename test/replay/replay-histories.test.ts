@@ -41,11 +41,15 @@ const RELEASES: { version: number; patches: string[] }[] = [
   { version: 3, patches: ['invoice-lifecycle-v3'] },
   { version: 4, patches: ['invoice-contact-guard', 'invoice-contact-resumes', 'write-off-signal-checks', 'dispute-sla-recheck', 'small-balance'] },
   { version: 5, patches: ['customer-outreach'] },
+  { version: 7, patches: ['invoice-fewer-actions', 'payment-in-one-task'] },
+  { version: 8, patches: ['outreach-calendar'] },
 ];
 
 function patchesIn(file: string): string[] {
-  const events = JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')).events as { markerRecordedEventAttributes?: { details: Record<string, { payloads: { data: string }[] }> } }[];
-  return events.flatMap((event) => Object.values(event.markerRecordedEventAttributes?.details ?? {}))
+  type Marker = { markerName: string; details: Record<string, { payloads: { data: string }[] }> };
+  const events = JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')).events as { markerRecordedEventAttributes?: Marker }[];
+  // Local activities record markers too; only a patch's carries its id.
+  return events.flatMap((event) => (event.markerRecordedEventAttributes?.markerName === 'core_patch' ? [event.markerRecordedEventAttributes.details['patch-data']] : []))
     .map((detail) => JSON.parse(Buffer.from(detail.payloads[0].data, 'base64').toString()).id);
 }
 

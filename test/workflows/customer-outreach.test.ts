@@ -278,3 +278,27 @@ test('requests after the first go to the running outreach as signals; an outreac
   expect([await requestedBy('activity'), await requestedBy('signal')]).toEqual([2, 2]);
   await endAll(input);
 });
+
+test("the outreach times messages by the customer's open hours fetched once; a zone corrected since applies to the next message, which waits for it and goes once", async () => {
+  const customerId = 'C-MOVED';
+  const policy = contact({ businessHours: { startHour: 9, endHour: 17 }, quietWeekdays: [], mergeWindowSeconds: 0 });
+  const input = await bed.start({ dueInDays: 4, customer: { customerId, timeZone: 'UTC' }, policy });
+  const outreach = bed.env.client.workflow.getHandle(customerOutreachWorkflowId(customerId));
+  const activitiesRun = async () => ((await outreach.fetchHistory()).events ?? [])
+    .map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name).filter((name) => name !== undefined);
+  await bed.env.sleep(3 * DAY); // the upcoming reminder, inside 9–17 UTC
+  await settled(bed.handleOf(input));
+  expect(await activitiesRun()).toEqual(['contactCalendar', 'sendMessageInWindow']);
+
+  // Corrected after the outreach learnt its hours: 09:00 UTC, when the 1-day reminder comes due, is 01:00 in Los Angeles.
+  await bed.rows("UPDATE customers SET time_zone = 'America/Los_Angeles' WHERE customer_id = $1", [customerId]);
+  await bed.env.sleep(3 * DAY);
+  await settled(bed.handleOf(input));
+  const at = await sentAt(customerId, input, 'reminder-1-day', 'America/Los_Angeles');
+  expect(at.hour).toBe(9);
+  expect(at.toISODate()).toBe(DateTime.fromISO(input.invoice.dueDate, { zone: 'UTC' }).plus({ days: 1 }).toISODate());
+  expect(keysOf(input).map((key) => key.split('/').at(-1))).toEqual(['reminder-upcoming', 'reminder-1-day']);
+  // The first try, at 09:00 UTC, found the hours moved and sent nothing; the next, at 09:00 in Los Angeles, went.
+  expect(await activitiesRun()).toEqual(['contactCalendar', 'sendMessageInWindow', 'sendMessageInWindow', 'sendMessageInWindow']);
+  await endAll(input);
+});

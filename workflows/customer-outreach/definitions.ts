@@ -6,6 +6,7 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { DunningNoticeInput, NoticeDelivery } from '../../activities/notices/activities';
+import type { ContactCalendar } from '../../src/domain/contact-calendar';
 import type { CollectionsPolicy } from '../../src/domain/policy/schema';
 
 /** The outreach workflow of a customer: one per customer, derived from its id. */
@@ -92,6 +93,8 @@ export interface OutreachState {
   pending: ContactRequest[];
   /** Requests already taken (pending, sent or withdrawn), newest last: a repeated signal is ignored. */
   recentRequestIds: string[];
+  /** The customer's open hours as last fetched; messages are timed by it until it runs out or a send finds it stale. */
+  calendar?: ContactCalendar;
   /** Epoch ms of the last message that reached the customer: the minimum gap counts from it. */
   lastContactAt: number | null;
   messagesSent: number;

@@ -11,11 +11,14 @@
  * with nothing is not sent); a requester that stops wanting its message withdraws it.
  */
 import {
-  ActivityCancellationType, allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler,
+  ActivityCancellationType, allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler,
   sleep, workflowInfo, type SignalDefinition,
 } from '@temporalio/workflow';
 import type { CollectionsActivities } from '../../activities';
+import type { MessageAttempt } from '../../activities/outreach/activities';
 import { DAY_MS } from '../../src/domain/calendar';
+import { nextOpening, type ContactCalendar } from '../../src/domain/contact-calendar';
+import { OUTREACH_CALENDAR } from './patches';
 import { attemptUntilStopped } from '../invoice-collection/customer-contact';
 import {
   communicationTimelineQuery, contactOutcomeSignal, customerHoldSignal, redeliverMessageSignal, requestContactSignal, setDoNotDunSignal, withdrawContactSignal,
@@ -132,12 +135,7 @@ class CustomerOutreach {
    */
   private async redeliverNext(): Promise<void> {
     const redelivery = (this.s.redeliveries ?? [])[0];
-    const { contact } = this.input;
-    const opensAt = await activities.contactWindowOpens.executeWithOptions({ summary: 'contact window for a message delivered again' }, [{
-      customerId: this.input.customer.customerId,
-      rules: { businessHours: contact.businessHours, quietWeekdays: contact.quietWeekdays, holidays: contact.holidays, timeZone: contact.timeZone },
-      notBefore: Date.now(),
-    }]);
+    const opensAt = await this.windowOpens(Date.now(), 'contact window for a message delivered again');
     if (opensAt > Date.now()) await sleep(opensAt - Date.now());
     const outcome = await activities.redeliverMessage.executeWithOptions({ summary: `deliver again: ${redelivery.messageKey} (${redelivery.reason})` }, [redelivery]);
     this.s.redeliveries = (this.s.redeliveries ?? []).filter((r) => r !== redelivery);
@@ -153,6 +151,33 @@ class CustomerOutreach {
     if (this.s.timeline.length > TIMELINE_LENGTH) this.s.timeline.shift();
   }
 
+  /**
+   * The first instant at or after `notBefore` inside the customer's hours: read from the calendar,
+   * fetched when there is none or it does not reach that far (outreaches before the calendar asked
+   * an activity each time).
+   */
+  private async windowOpens(notBefore: number, summary: string): Promise<number> {
+    const { customer } = this.input;
+    const rules = this.contactRules();
+    if (patched(OUTREACH_CALENDAR)) {
+      const known = this.s.calendar ? nextOpening(this.s.calendar, notBefore) : null;
+      if (known !== null) return known;
+      this.s.calendar = await activities.contactCalendar.executeWithOptions({ summary: `the customer's open hours from ${new Date(notBefore).toISOString()}` }, [{
+        customerId: customer.customerId, rules, from: notBefore,
+      }]);
+      const fetched = nextOpening(this.s.calendar, notBefore);
+      if (fetched !== null) return fetched;
+      // Months without an open hour: the activity searches the whole year (and fails loudly when the policy closes every day).
+    }
+    return activities.contactWindowOpens.executeWithOptions({ summary }, [{ customerId: customer.customerId, rules, notBefore }]);
+  }
+
+  /** What the contact policy says about the customer's hours. */
+  private contactRules() {
+    const { contact } = this.input;
+    return { businessHours: contact.businessHours, quietWeekdays: contact.quietWeekdays, holidays: contact.holidays, timeZone: contact.timeZone };
+  }
+
   /** Waits for the window of the next message and sends it: the oldest request that goes alone, or every dunning request of one currency merged. */
   private async sendNext(): Promise<void> {
     const alone = this.s.pending.find(goesAlone);
@@ -162,11 +187,7 @@ class CustomerOutreach {
     // A letter goes inside business hours without waiting out the gap; the rest keep it, and dunning waits a moment to merge.
     const afterGap = (this.s.lastContactAt ?? Number.NEGATIVE_INFINITY) + gapMs;
     const notBefore = alone?.notice.letter ? Date.now() : Math.max(Date.now() + (alone ? 0 : mergeMs), afterGap);
-    const opensAt = await activities.contactWindowOpens.executeWithOptions({ summary: `contact window from ${new Date(notBefore).toISOString()}` }, [{
-      customerId: this.input.customer.customerId,
-      rules: { businessHours: contact.businessHours, quietWeekdays: contact.quietWeekdays, holidays: contact.holidays, timeZone: contact.timeZone },
-      notBefore,
-    }]);
+    const opensAt = await this.windowOpens(notBefore, `contact window from ${new Date(notBefore).toISOString()}`);
     if (opensAt > Date.now()) {
       // A request that goes alone, arriving while merged reminders wait out the gap, does not wait with them; a withdrawal may empty the queue.
       const woken = await condition(() => this.s.pending.length === 0 || (!alone && this.s.pending.some(goesAlone)),
@@ -197,15 +218,20 @@ class CustomerOutreach {
     const [lead] = batch;
     const summary = `${batch.length === 1 ? lead.notice.event.summary : `one message for ${batch.length} invoices (${lead.notice.template})`}`;
     const everyOneWithdrawn = () => (batch.every((r) => this.inFlight.get(r.requestId)) ? 'every request in it was withdrawn' : null);
-    const attempts = await attemptUntilStopped(
-      () => messageActivities.sendCustomerMessage.executeWithOptions({ summary }, [{ messageKey, purpose: lead.purpose, notices: batch.map((r) => r.notice) }]),
-      everyOneWithdrawn,
-    );
+    const message = { messageKey, purpose: lead.purpose, notices: batch.map((r) => r.notice) };
+    // The first attempt checks that the customer's hours still hold (nothing leaves if not); a retry goes as it always has.
+    let checkHours = patched(OUTREACH_CALENDAR);
+    const attempts = await attemptUntilStopped(async (): Promise<MessageAttempt> => {
+      if (!checkHours) return { kind: 'answered', outcomes: await messageActivities.sendCustomerMessage.executeWithOptions({ summary }, [message]) };
+      checkHours = false;
+      return messageActivities.sendMessageInWindow.executeWithOptions({ summary }, [{ message, customerId: this.input.customer.customerId, rules: this.contactRules(), at: Date.now() }]);
+    }, everyOneWithdrawn);
+    if (attempts.kind === 'done' && attempts.value.kind === 'outside-hours') return this.putBack(batch, attempts.value.calendar);
     const outcomes: ContactOutcome[] = batch.map((request) => {
       const requestId = request.requestId;
       switch (attempts.kind) {
         case 'done': {
-          const found = attempts.value.find((o) => o.key === requestId);
+          const found = attempts.value.kind === 'answered' ? attempts.value.outcomes.find((o) => o.key === requestId) : undefined;
           return { requestId, delivery: found?.delivery ?? 'suppressed', ...(found?.reason ? { reason: found.reason } : {}) };
         }
         case 'stopped':
@@ -224,6 +250,23 @@ class CustomerOutreach {
       outcome: outcomes.map((o) => o.delivery).join(', '),
     });
     for (const [index, request] of batch.entries()) await tell(request, outcomes[index]);
+  }
+
+  /**
+   * A message that found the customer's hours moved (their zone or country was corrected): nothing
+   * left, so its requests wait again, first in line, by the new calendar; any withdrawn meanwhile is
+   * answered now.
+   */
+  private async putBack(batch: ContactRequest[], calendar: ContactCalendar): Promise<void> {
+    this.s.calendar = calendar;
+    this.s.messagesSent -= 1;
+    const withdrawn = batch.filter((r) => this.inFlight.get(r.requestId));
+    const reasons = new Map(withdrawn.map((r) => [r.requestId, this.inFlight.get(r.requestId) as string]));
+    this.inFlight.clear();
+    this.s.pending = [...batch.filter((r) => !reasons.has(r.requestId)), ...this.s.pending];
+    for (const request of withdrawn) {
+      await tell(request, { requestId: request.requestId, delivery: 'suppressed', reason: reasons.get(request.requestId), withdrawn: true });
+    }
   }
 
   private historyFull(): boolean {
