@@ -197,6 +197,13 @@ test('a key is refused from the moment it is revoked, and its last use is record
   expect((await stack.api.fetch('/invoices/AX-1', { key })).status).toBe(200);
   const used = await stack.db.pool.query('SELECT last_used_at FROM api_keys WHERE key_id = $1', [record.keyId]);
   expect(used.rows[0].last_used_at).toBeInstanceOf(Date);
+  // A busy key's next requests within the minute read the key and write nothing.
+  const statements = jest.spyOn(stack.db.pool, 'query');
+  for (let i = 0; i < 5; i++) expect((await stack.api.fetch('/invoices/AX-1', { key })).status).toBe(200);
+  const sent = statements.mock.calls.map(([sql]) => String(typeof sql === 'string' ? sql : (sql as { text: string }).text));
+  statements.mockRestore();
+  expect(sent.filter((sql) => sql.includes('FROM api_keys'))).toHaveLength(5);
+  expect(sent.filter((sql) => sql.includes('UPDATE api_keys'))).toEqual([]);
   await revokeApiKey(stack.db.pool, record.keyId);
   const refused = await stack.api.fetch('/invoices/AX-1', { key });
   expect(refused.status).toBe(401);

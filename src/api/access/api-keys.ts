@@ -118,6 +118,21 @@ export async function revokeApiKey(db: Pool, keyId: string): Promise<ApiKeyRecor
 
 /** How often a key's last use is written: a busy key would otherwise write a row per request. */
 const LAST_USED_RESOLUTION = '1 minute';
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** When this process last wrote each key's last use, per database: within the resolution the write would change nothing, so it is not sent. */
+const lastUseWritten = new WeakMap<Pool, Map<string, number>>();
+
+async function noteLastUse(db: Pool, keyId: string): Promise<void> {
+  const written = lastUseWritten.get(db) ?? new Map<string, number>();
+  lastUseWritten.set(db, written);
+  const now = Date.now();
+  if (now - (written.get(keyId) ?? Number.NEGATIVE_INFINITY) < LAST_USED_RESOLUTION_MS) return;
+  written.set(keyId, now);
+  await db.query(
+    `UPDATE api_keys SET last_used_at = now() WHERE key_id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '${LAST_USED_RESOLUTION}')`,
+    [keyId]);
+}
 
 /** The caller a presented key names; undefined for a malformed, unknown or revoked key. */
 export async function authenticateKey(db: Pool, presented: string): Promise<ApiCaller | undefined> {
@@ -127,9 +142,7 @@ export async function authenticateKey(db: Pool, presented: string): Promise<ApiC
     'SELECT key_id, holder, role, approver_role, secret_sha256 FROM api_keys WHERE key_id = $1 AND revoked_at IS NULL', [parsed.keyId]);
   const key = row.rows[0];
   if (!key || !secretMatches(parsed.secret, key.secret_sha256)) return undefined;
-  await db.query(
-    `UPDATE api_keys SET last_used_at = now() WHERE key_id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '${LAST_USED_RESOLUTION}')`,
-    [key.key_id]);
+  await noteLastUse(db, key.key_id);
   return { keyId: key.key_id, holder: key.holder, role: key.role, ...(key.approver_role ? { approverRole: key.approver_role } : {}) };
 }
 
