@@ -90,13 +90,13 @@ test('the worker process serves its metrics and the SDK\'s, sends its spans and 
   // The workflow's spans come from the interceptors the worker bundled at start; the activity's from its interceptors.
   await eventually(async () => collector.spans.map((span) => span.name), (names) => names.includes('StartActivity:recordCollectionEvent'), 20_000);
   const names = collector.spans.map((span) => span.name);
-  expect(names).toEqual(expect.arrayContaining(['StartActivity:recordCollectionEvent', 'RunActivity:recordCollectionEvent', 'RunActivity:sendCustomerMessage']));
+  expect(names).toEqual(expect.arrayContaining(['StartActivity:recordCollectionEvent', 'RunActivity:recordCollectionEvent', 'RunActivity:sendMessageInWindow']));
   expect(new Set(collector.spans.map((span) => span.service))).toEqual(new Set(['collections-engine']));
 
   const lines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(lines.find((line) => line.msg === 'notice settled')).toMatchObject({
     service: 'collections', component: 'temporal-sdk', workflowId: 'customer-CUST-PROC', runId: expect.any(String),
-    activityType: 'sendCustomerMessage', taskQueue: TASK_QUEUE, channel: 'email', outcome: 'outbox',
+    activityType: 'sendMessageInWindow', taskQueue: TASK_QUEUE, channel: 'email', outcome: 'outbox',
     trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),
   });
   expect(lines.find((line) => line.msg === 'serving Prometheus metrics at /metrics')).toMatchObject({ port: metricsPort });

@@ -85,7 +85,8 @@ test('a registered invoice and its notice, with one failed send, show in the met
 
   expect(sample(text, 'collections_notices_total', { channel: 'email', outcome: 'sent' })).toBe(1);
   expect(sample(text, 'collections_notices_total', { channel: 'none', outcome: 'suppressed' })).toBe(0);
-  expect(failedActivity(text)).toEqual({ activity: expect.stringMatching(/^send(CustomerMessage|DunningNotice)$/), count: 1 });
+  // The failed send is the message's first attempt, which checks the customer's hours before it sends.
+  expect(failedActivity(text)).toEqual({ activity: 'sendMessageInWindow', count: 1 });
   // The process's own figures come along with the listener.
   expect(text).toMatch(/^process_cpu_seconds_total /m);
 });
@@ -110,14 +111,15 @@ test('activity and workflow log lines reach pino with the run they belong to, an
   expect(settled).toMatchObject({
     component: 'temporal-sdk', sdkComponent: 'activity', level: 30,
     workflowId: expect.stringMatching(/^(invoice-OBS-1|customer-CUST-OBS)$/), runId: expect.any(String),
-    activityType: expect.stringMatching(/^send(CustomerMessage|DunningNotice)$/), taskQueue: 'collections-observability',
+    activityType: expect.stringMatching(/^send(MessageInWindow|CustomerMessage)$/), taskQueue: 'collections-observability',
     channel: 'email', outcome: 'sent', noticeKey: 'invoice-OBS-1/step/reminder-7-days',
   });
   expect(settled).not.toHaveProperty('taskToken');
   expect(settled).not.toHaveProperty('workflowRunId');
 
   const failed = logLines.find((line) => line.msg === 'Activity failed');
-  expect(failed).toMatchObject({ level: 40, workflowId: settled?.workflowId, activityType: settled?.activityType, attempt: 1, error: { message: expect.any(String) } });
+  // The message's first attempt failed (it checks the customer's hours, then sends); its retry settled the notice.
+  expect(failed).toMatchObject({ level: 40, workflowId: settled?.workflowId, activityType: 'sendMessageInWindow', attempt: 1, error: { message: expect.any(String) } });
   const workflowLine = logLines.find((line) => line.sdkComponent === 'worker' && line.msg === 'Workflow started' && line.workflowId === 'invoice-OBS-1');
   expect(workflowLine).toMatchObject({ runId: expect.any(String), workflowType: 'invoiceCollection', taskQueue: 'collections-observability' });
 

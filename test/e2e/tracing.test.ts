@@ -102,7 +102,7 @@ test('registering an invoice is one trace: the request, StartWorkflow, RunWorkfl
   expect(scheduled?.parentSpanId).toBe(run?.spanId);
   expect(executed?.parentSpanId).toBe(scheduled?.spanId);
   // The notice itself is sent by the customer's outreach workflow, reached through a signal: still the same trace.
-  expect(inTrace('RunActivity:sendCustomerMessage')).toBeDefined();
+  expect(inTrace('RunActivity:sendMessageInWindow')).toBeDefined();
 
   expect(collector.requests.every((r) => r.path === '/v1/traces' && r.type.startsWith('application/json'))).toBe(true);
   // Nothing of the customer travels in the spans: not in names, not in attributes (the workflows' search attributes are left out).
