@@ -23,6 +23,9 @@ import { ensureDefaultPolicy } from '../src/policies/policy-store';
 import { ALL_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 import { ensureTemporalCli } from '../src/temporal/toolchain';
 import { createCollectionsWorker } from '../src/temporal/worker';
+import { PIN_SERVER, pinServerApart } from './core-pinning';
+import { jsonClient } from './json-client';
+import { startedProcesses } from './process-cpu';
 import { quietTemporalLogs } from './quiet-logs';
 
 export const TASK_QUEUE = 'bench-signal';
@@ -59,6 +62,10 @@ export async function startDevServerAndLedger(): Promise<DevServerAndLedger> {
   await migrateUp(url);
   const db = createPool(url, 20);
   await ensureDefaultPolicy(db);
+  if (PIN_SERVER) {
+    const { temporal, postgres: others } = startedProcesses();
+    console.log(pinServerApart({ temporal, others }));
+  }
   return {
     env, db,
     async stop() {
@@ -82,14 +89,13 @@ export async function startDevServerStack(wrap: (real: CollectionsActivities) =>
   const address = server.address();
   const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
   const { key } = await createApiKey(db, { holder: 'bench ERP', role: 'system' });
+  const http = jsonClient(api, { authorization: `Bearer ${key}` });
   return {
     env, db,
     async post(route, body) {
-      const response = await fetch(`${api}${route}`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body),
-      });
-      if (response.status >= 300) throw new Error(`${route}: ${response.status} ${await response.text()}`);
-      return response.json();
+      const response = await http.post(route, body);
+      if (response.status >= 300) throw new Error(`${route}: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body;
     },
     async teardown() {
       await new Promise((resolve) => server.close(resolve));

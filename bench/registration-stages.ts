@@ -17,6 +17,9 @@ import { createLogger } from '../src/logger';
 import { latestPolicy } from '../src/policies/policy-store';
 import type { InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
 import { load, machine, reproduce } from './bench-machine';
+import { PIN_SERVER } from './core-pinning';
+import { jsonClient } from './json-client';
+import { cpuByProcess, cpuPerOperation } from './process-cpu';
 import { BENCH_RATE_LIMIT, startDevServerAndLedger } from './dev-server-stack';
 
 const COUNT = Number(process.env.STAGES_COUNT ?? 240);
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
   });
   const address = server.address();
   const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+  const http = jsonClient(api, { authorization: `Bearer ${key}` });
   try {
     for (const concurrency of [1, 16]) {
       const count = concurrency === 1 ? Math.max(20, Math.floor(COUNT / 4)) : COUNT;
@@ -59,21 +62,23 @@ async function main(): Promise<void> {
         ['policy read', async () => { await latestPolicy(db, DEFAULT_POLICY.policyId); }],
         ['ledger write (customer and invoice, one statement)', async (i) => { await saveInvoice(db, invoice(`S${round}`, i)); }],
         ['workflow start', async (i) => { await startInvoiceCollection(env.client, TASK_QUEUE, invoice(`S${round}`, i)); }],
-        ['an authenticated request answered 404 (HTTP, middleware)', async () => { await (await fetch(`${api}/invoices/none`, { headers })).text(); }],
+        ['an authenticated request answered 404 (HTTP, middleware)', async () => { await http.get('/invoices/none'); }],
         ['registration through the API (all of the above)', async (i) => {
           const { invoice: details, customer } = invoice(`A${round}`, i);
-          const response = await fetch(`${api}/invoices`, { method: 'POST', headers, body: JSON.stringify({ ...details, customer }) });
-          if (response.status !== 201) throw new Error(`registration: ${response.status} ${await response.text()}`);
+          const response = await http.post('/invoices', { ...details, customer });
+          if (response.status !== 201) throw new Error(`registration: ${response.status} ${JSON.stringify(response.body)}`);
         }],
         ['workflow start, again', async (i) => { await startInvoiceCollection(env.client, TASK_QUEUE, invoice(`T${round}`, i)); }],
       ];
       console.log(`\nconcurrency ${concurrency}, ${count} calls each   [${load()}]`);
       for (const [label, work] of parts) {
+        const before = cpuByProcess();
         const ms = await timed(count, concurrency, work);
         console.log(`  ${(count / (ms / 1000)).toFixed(1).padStart(8)} /s  ${((ms / count) * concurrency).toFixed(1).padStart(7)} ms each  ${label}`);
+        if (concurrency > 1) console.log(`  ${''.padStart(27)}${cpuPerOperation(before, cpuByProcess(), count)}`);
       }
     }
-    console.log(`\nreproduce: ${reproduce('bench:stages', { STAGES_COUNT: COUNT })}`);
+    console.log(`\nreproduce: ${reproduce('bench:stages', { STAGES_COUNT: COUNT, ...(PIN_SERVER ? { BENCH_PIN_SERVER: 1 } : {}) })}`);
   } finally {
     await new Promise((resolve) => server.close(resolve));
     await stop();

@@ -18,6 +18,8 @@ import { startInvoiceCollection } from '../src/invoices/start-collection';
 import { createLogger } from '../src/logger';
 import { createCollectionsWorker } from '../src/temporal/worker';
 import { BENCH_RATE_LIMIT, startDevServerAndLedger } from './dev-server-stack';
+import { jsonClient } from './json-client';
+import { cpuBetween, cpuByProcess, formatPerOperation, sumCpu } from './process-cpu';
 import type { InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
 
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 300);
@@ -56,12 +58,11 @@ async function throughputAndLatency(): Promise<void> {
   const address = server.address();
   const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
   const { key } = await createApiKey(db, { holder: 'bench ERP', role: 'system' });
+  const http = jsonClient(api, { authorization: `Bearer ${key}` });
   const post = async (route: string, body: unknown) => {
-    const response = await fetch(`${api}${route}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body),
-    });
-    if (response.status >= 300) throw new Error(`${route}: ${response.status} ${await response.text()}`);
-    return response.json();
+    const response = await http.post(route, body);
+    if (response.status >= 300) throw new Error(`${route}: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
   };
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -71,17 +72,23 @@ async function throughputAndLatency(): Promise<void> {
     // The two paths are timed with no worker polling, so neither pays for the other's workflows on
     // these two cores; they alternate (API, raw, raw, API) so neither always goes first.
     const timings = { api: 0, raw: 0 };
+    // CPU used by each process while each path was timed, summed over its two rounds.
+    const cpu: Record<'api' | 'raw', ReturnType<typeof cpuBetween>[]> = { api: [], raw: [] };
     const half = Math.ceil(INVOICES / 2);
     const registerThroughApi = async (round: number) => {
+      const before = cpuByProcess();
       timings.api += await pool(half, CONCURRENCY, async (i) => {
         const { invoice: inv, customer } = invoice(`API${round}`, i);
         await post('/invoices', { ...inv, customer });
       });
+      cpu.api.push(cpuBetween(before, cpuByProcess()));
     };
     const startRaw = async (round: number) => {
       const raw = Array.from({ length: half }, (_, i) => invoice(`RAW${round}`, i));
       for (const input of raw) await saveInvoice(db, input); // not timed: the raw figure is Temporal alone
+      const before = cpuByProcess();
       timings.raw += await pool(half, CONCURRENCY, async (i) => { await startInvoiceCollection(env.client, TASK_QUEUE, raw[i]); });
+      cpu.raw.push(cpuBetween(before, cpuByProcess()));
     };
     await registerThroughApi(1);
     await startRaw(1);
@@ -112,6 +119,9 @@ async function throughputAndLatency(): Promise<void> {
     console.log(`invoices registered via API     ${apiRate.toFixed(1)} /s   (${half * 2} invoices, concurrency ${CONCURRENCY}, ${(timings.api / 1000).toFixed(2)} s)`);
     console.log(`raw workflow starts via client  ${rawRate.toFixed(1)} /s   (${half * 2} starts, ${(timings.raw / 1000).toFixed(2)} s)`);
     console.log(`API / raw ratio                 ${(apiRate / rawRate).toFixed(2)}`);
+    for (const path of ['api', 'raw'] as const) {
+      console.log(`  CPU per ${path === 'api' ? 'registration' : 'raw start   '}  ${formatPerOperation(sumCpu(cpu[path]), half * 2)}`);
+    }
     for (const [label, latencies, concurrency] of [['one at a time', sequential, 1], ['concurrent', concurrent, CONCURRENCY]] as const) {
       console.log(`payment -> new balance latency  p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   (${latencies.length} payments, ${label}, concurrency ${concurrency})`);
     }
