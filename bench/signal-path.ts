@@ -11,6 +11,7 @@ import { saveInvoice } from '../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../src/invoices/start-collection';
 import { invoiceWorkflowId, recordPaymentUpdate } from '../workflows/invoice-collection/definitions';
 import { load, machine, reproduce } from './bench-machine';
+import { cpuBetween, cpuByProcess, formatPerOperation } from './process-cpu';
 import { benchInvoice } from './bench-invoices';
 import { ECHO_TASK_QUEUE, startDevServerStack, TASK_QUEUE, type DevServerStack } from './dev-server-stack';
 import { echo, echoUpdate } from './echo-workflow';
@@ -82,10 +83,18 @@ async function main(): Promise<void> {
       await work();
       timings.set(key, { sentAt, answeredAt: Date.now() });
     };
-    const echoSequential = await timed(PAYMENTS, 1, (i) => record(echoTimings, `echo-${i}`, () => echoOnce(i)));
-    const httpSequential = await timed(PAYMENTS, 1, (i) => record(httpTimings, `SIG-${i}`, () => stack.post(`/invoices/SIG-${i}/payments`, payment(i))));
-    const clientSequential = await timed(PAYMENTS, 1, (i) => record(clientTimings, `SIG-${PAYMENTS + i}`, () =>
-      stack.env.client.workflow.getHandle(invoiceWorkflowId(`SIG-${PAYMENTS + i}`)).executeUpdate(recordPaymentUpdate, { args: [payment(PAYMENTS + i)] })));
+    // CPU of each process (the worker, API and clients are this one) while each one-at-a-time round ran.
+    const cpu: [string, ReturnType<typeof cpuBetween>][] = [];
+    const cpuOf = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+      const before = cpuByProcess();
+      const result = await work();
+      cpu.push([label, cpuBetween(before, cpuByProcess())]);
+      return result;
+    };
+    const echoSequential = await cpuOf('bare update', () => timed(PAYMENTS, 1, (i) => record(echoTimings, `echo-${i}`, () => echoOnce(i))));
+    const httpSequential = await cpuOf('payment via HTTP', () => timed(PAYMENTS, 1, (i) => record(httpTimings, `SIG-${i}`, () => stack.post(`/invoices/SIG-${i}/payments`, payment(i)))));
+    const clientSequential = await cpuOf('payment via client', () => timed(PAYMENTS, 1, (i) => record(clientTimings, `SIG-${PAYMENTS + i}`, () =>
+      stack.env.client.workflow.getHandle(invoiceWorkflowId(`SIG-${PAYMENTS + i}`)).executeUpdate(recordPaymentUpdate, { args: [payment(PAYMENTS + i)] }))));
     const echoConcurrent = await timed(PAYMENTS, CONCURRENCY, async (i) => { await echoOnce(PAYMENTS + i); });
     const httpConcurrent = await timed(PAYMENTS, CONCURRENCY, async (i) => { await stack.post(`/invoices/SIG-${2 * PAYMENTS + i}/payments`, payment(2 * PAYMENTS + i)); });
 
@@ -95,6 +104,7 @@ async function main(): Promise<void> {
     line('payment update via client (no HTTP)', clientSequential, 1);
     line('bare update (echo workflow), concurrent', echoConcurrent, CONCURRENCY);
     line('payment -> new balance via HTTP, concurrent', httpConcurrent, CONCURRENCY);
+    for (const [label, used] of cpu) console.log(`  CPU per ${label.padEnd(19)} ${formatPerOperation(used, PAYMENTS)}`);
     console.log(`payment (HTTP) / bare update, p50: one at a time ${(percentile(httpSequential, 50) / percentile(echoSequential, 50)).toFixed(2)}, concurrent ${(percentile(httpConcurrent, 50) / percentile(echoConcurrent, 50)).toFixed(2)}`);
 
     const echoHistories = new Map(await Promise.all(echoes.map(async (handle) => [handle.workflowId, (await handle.fetchHistory()).events ?? []] as const)));

@@ -217,6 +217,16 @@ const SCENARIOS: Record<string, Scenario> = {
     await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
     return handle;
   },
+  // Recorded after payments stopped waking the main loop (v9): a partial payment leaves its timer running; only a balance
+  // too small to chase wakes it.
+  'v9-partial-payment-asleep-paid': async (env, start) => {
+    const handle = await start(-3);
+    await env.sleep(DAY);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(100_000) }] });
+    await env.sleep(5 * DAY); // the 7-day reminder, for what is left
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-2', amount: usd(25_000) }] });
+    return handle;
+  },
   'v2-continued-as-new': async (env, start) => {
     const handle = await start(-20, { historyEventLimit: 40 });
     const firstRun = (await handle.describe()).runId;

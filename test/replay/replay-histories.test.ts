@@ -43,6 +43,7 @@ const RELEASES: { version: number; patches: string[] }[] = [
   { version: 5, patches: ['customer-outreach'] },
   { version: 7, patches: ['invoice-fewer-actions', 'payment-in-one-task'] },
   { version: 8, patches: ['outreach-calendar'] },
+  { version: 9, patches: ['payment-wakes-when-due'] },
 ];
 
 function patchesIn(file: string): string[] {

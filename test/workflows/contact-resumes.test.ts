@@ -127,6 +127,23 @@ describe('a balance too small to chase', () => {
     expect((await eventTypes(input)).at(-1)).toBe('write_off');
   });
 
+  test('a partial payment that leaves more than the minimum does not wake the main loop: its timer runs on, and the next reminder goes on its day', async () => {
+    const input = await bed.start({ dueInDays: -3 });
+    const handle = bed.handleOf(input);
+    await settled(handle);
+    const timers = async () => ((await handle.fetchHistory()).events ?? []).filter((event) => event.timerStartedEventAttributes || event.timerCanceledEventAttributes).length;
+    const before = await timers();
+    const paid = await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(100_000) }] });
+    expect(paid.balance).toEqual(usd(25_000));
+    await settled(handle);
+    expect(await timers()).toBe(before); // neither cancelled nor started again
+    await bed.env.sleep(5 * DAY); // the 7-day reminder, for what is left
+    await settled(handle);
+    expect(bed.emailSteps(input)).toEqual(['reminder-1-day', 'reminder-7-days']);
+    await handle.signal(cancelInvoiceSignal, { reason: 'test over' });
+    await handle.result();
+  });
+
   test('with keep_without_contact the remainder stays a receivable, recorded, and nothing more reaches the customer', async () => {
     const policy = policyWith({ smallBalance: { minimumMinor: { USD: 500 }, action: 'keep_without_contact' } });
     const input = await bed.start({ dueInDays: -3, policy });

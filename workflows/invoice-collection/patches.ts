@@ -52,3 +52,10 @@ export const FEWER_ACTIONS = 'invoice-fewer-actions';
  * workflow task. Deprecate as CONTACT_GUARD.
  */
 export const PAYMENT_IN_ONE_TASK = 'payment-in-one-task';
+
+/**
+ * A payment wakes the main loop only when it leaves a balance too small to chase. Any other partial
+ * payment changes nothing the loop would act on (it sleeps until the next step either way, and it
+ * watches for the close), and waking it cancelled and restarted its timer. Deprecate as CONTACT_GUARD.
+ */
+export const PAYMENT_WAKES_WHEN_DUE = 'payment-wakes-when-due';

@@ -9,7 +9,7 @@ import type { Charges } from './charges';
 import type { CarriedState, InvoiceState, PaymentInput, PaymentResult, ReversalInput } from './definitions';
 import { activities, localActivities, type Effects } from './effects';
 import type { Invoice } from './invoice';
-import { PAYMENT_IN_ONE_TASK, SMALL_BALANCE } from './patches';
+import { PAYMENT_IN_ONE_TASK, PAYMENT_WAKES_WHEN_DUE, SMALL_BALANCE } from './patches';
 import type { Promises } from './promises';
 import { notApplicable, refuse } from './refusals';
 import type { Settlements } from './settlement';
@@ -66,7 +66,9 @@ export class Payments {
     }]);
     await this.settlements.settleIfPaidOff();
     await this.promises.keepIfPaid();
-    if (patched(SMALL_BALANCE)) this.invoice.wake(); // the main loop checks what is left
+    // The main loop checks what is left. Since PAYMENT_WAKES_WHEN_DUE only a small balance makes it: waking
+    // it for nothing cancels and restarts its timer (a billable action) and re-runs its due checks.
+    if (patched(SMALL_BALANCE) && (this.invoice.smallBalanceDue() || !patched(PAYMENT_WAKES_WHEN_DUE))) this.invoice.wake();
     this.invoice.updateSearchAttributes();
     return this.result(payment.paymentId, false);
   }

@@ -74,7 +74,7 @@ export class WriteOff {
     const minimum = smallBalance.minimumMinor[currency];
     const { closed } = this.invoice;
     if (this.s.smallBalance === 'kept' && (closed || !minimum || balanceMinor >= minimum)) this.s.smallBalance = null;
-    if (closed || this.s.smallBalance || !minimum || balanceMinor <= 0 || balanceMinor >= minimum || !patched(SMALL_BALANCE)) return;
+    if (!this.invoice.smallBalanceDue() || !patched(SMALL_BALANCE)) return;
     const why = `${this.invoice.formatBalance()} is below the policy's minimum of ${this.invoice.format(minimum)}`;
     if (smallBalance.action === 'write_off') {
       this.s.smallBalance = 'written_off';
