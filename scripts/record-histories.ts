@@ -227,6 +227,20 @@ const SCENARIOS: Record<string, Scenario> = {
     await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-2', amount: usd(25_000) }] });
     return handle;
   },
+  // Recorded after closes that post money closed the open tasks in their posting (v10): an approved write-off's decision,
+  // posting and tasks in one activity; a payment that pays off closes the collector's call task itself.
+  'v10-written-off-in-one-posting': async (env, start) => {
+    const handle = await start(-179);
+    await env.sleep(2 * DAY); // the write-off review opens on day 180
+    await handle.executeUpdate(decideWriteOffUpdate, { args: [{ approved: true, decidedBy: 'controller@example.com', role: 'ar-manager', note: 'uncollectible' }] });
+    return handle;
+  },
+  'v10-paid-off-tasks-closed': async (env, start) => {
+    const handle = await start(-36); // the collector's call task opens at the start
+    await env.sleep(DAY);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    return handle;
+  },
   'v2-continued-as-new': async (env, start) => {
     const handle = await start(-20, { historyEventLimit: 40 });
     const firstRun = (await handle.describe()).runId;

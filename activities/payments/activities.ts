@@ -2,6 +2,7 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../../src/db/pool';
 import { appendCollectionEvent, type CollectionEvent } from '../collection-log/collection-event';
+import { closeOpenTasksOf } from '../tasks/activities';
 
 export interface PaymentPosting {
   paymentId: string;
@@ -16,6 +17,8 @@ export interface PaymentPosting {
   /** A payment after a write-off is a recovery. */
   kind?: 'payment' | 'recovery';
   event: CollectionEvent;
+  /** Set when this payment pays the invoice off ('paid'): its open tasks are closed in the same transaction. */
+  closesInvoice?: string;
 }
 
 export function createPaymentActivities(db: Pool) {
@@ -30,6 +33,7 @@ export function createPaymentActivities(db: Pool) {
             posting.method ?? null, posting.receivedAt, posting.kind ?? 'payment'],
         );
         await appendCollectionEvent(client, posting.event);
+        if (posting.closesInvoice) await closeOpenTasksOf(client, posting.invoiceId, posting.closesInvoice);
       });
     },
   };

@@ -1,5 +1,5 @@
 /** Opens tasks on the collectors' worklist: calls, escalations, write-off reviews. */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../../src/db/pool';
 import { whyOf } from '../../src/domain/why';
 import { appendCollectionEvent, type CollectionEvent } from '../collection-log/collection-event';
@@ -41,12 +41,20 @@ export function createTaskActivities(db: Pool) {
 
     /** Closes the invoice's open tasks once it is paid, settled, written off or cancelled: nobody should chase it. */
     async closeOpenTasks(input: { invoiceId: string; reason: string }): Promise<number> {
-      const result = await db.query(
-        // A write-off review was decided by the close; everything else is simply no longer needed.
-        `UPDATE tasks SET status = CASE WHEN kind = 'write_off_review' THEN 'done' ELSE 'cancelled' END,
-           context = context || jsonb_build_object('closedBecause', $2::text)
-         WHERE invoice_id = $1 AND status = 'open'`, [input.invoiceId, input.reason]);
-      return result.rowCount ?? 0;
+      return closeOpenTasksOf(db, input.invoiceId, input.reason);
     },
   };
+}
+
+/**
+ * Closes an invoice's open tasks because it closed with `reason` (paid, settled, written off,
+ * cancelled). Also run inside the posting that closes it, so the close and its tasks land together.
+ */
+export async function closeOpenTasksOf(db: Pool | PoolClient, invoiceId: string, reason: string): Promise<number> {
+  const result = await db.query(
+    // A write-off review was decided by the close; everything else is simply no longer needed.
+    `UPDATE tasks SET status = CASE WHEN kind = 'write_off_review' THEN 'done' ELSE 'cancelled' END,
+       context = context || jsonb_build_object('closedBecause', $2::text)
+     WHERE invoice_id = $1 AND status = 'open'`, [invoiceId, reason]);
+  return result.rowCount ?? 0;
 }

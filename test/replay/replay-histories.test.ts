@@ -44,6 +44,7 @@ const RELEASES: { version: number; patches: string[] }[] = [
   { version: 7, patches: ['invoice-fewer-actions', 'payment-in-one-task'] },
   { version: 8, patches: ['outreach-calendar'] },
   { version: 9, patches: ['payment-wakes-when-due'] },
+  { version: 10, patches: ['close-with-posting'] },
 ];
 
 function patchesIn(file: string): string[] {

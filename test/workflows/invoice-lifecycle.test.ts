@@ -353,6 +353,38 @@ describe('write-off, recovery, bankruptcy and chargebacks', () => {
     expect((await handle.result()).status).toBe('written_off'); // the recovery window ends
   });
 
+  test('a close that posts money closes the open tasks in the same posting: an approved write-off is one activity, a payment that pays off needs none', async () => {
+    const activitiesAfter = async (input: InvoiceCollectionInput, mark: string) => {
+      const events = (await bed.handleOf(input).fetchHistory()).events ?? [];
+      const names = events.map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name).filter((name) => name !== undefined);
+      return names.slice(names.lastIndexOf(mark) + 1);
+    };
+    const writtenOff = await bed.start({ dueInDays: -179 });
+    const review = updates(writtenOff);
+    await bed.env.sleep(2 * DAY);
+    expect((await review.state()).status).toBe('write_off_review');
+    await review.handle.executeUpdate(decideWriteOffUpdate, { args: [{ approved: true, decidedBy: 'ann', role: 'ar-manager' }] });
+    await settled(review.handle);
+    // The review's task was the last activity before the decision; the decision, the posting and the tasks' close are one.
+    expect(await activitiesAfter(writtenOff, 'openCollectorTask')).toEqual(['postLedgerEntry']);
+    expect((await tasksOf(writtenOff)).filter((t) => t.status === 'open')).toEqual([]);
+    expect((await tasksOf(writtenOff)).find((t) => t.kind === 'write_off_review')?.status).toBe('done');
+    expect((await eventTypes(writtenOff)).slice(-2)).toEqual(['written_off', 'write_off']);
+    expect(await ledgerOf(writtenOff)).toEqual([{ kind: 'write_off', amount_minor: -125_000 }]);
+
+    const paid = await bed.start({ dueInDays: -36 }); // the collector's call task opens at the start
+    const payer = updates(paid);
+    await settled(payer.handle);
+    expect((await tasksOf(paid)).map((t) => [t.kind, t.status])).toEqual([['call', 'open']]);
+    expect((await payer.pay('p-1', 125_000)).status).toBe('paid');
+    expect((await tasksOf(paid)).map((t) => [t.kind, t.status])).toEqual([['call', 'cancelled']]); // closed before the payment's answer
+    await settled(payer.handle);
+    expect(await activitiesAfter(paid, 'openCollectorTask')).toEqual([]);
+    // Both end once their recovery and chargeback windows pass.
+    expect((await review.handle.result()).status).toBe('written_off');
+    expect((await payer.handle.result()).status).toBe('paid');
+  });
+
   test('a bankruptcy notice stops contact and opens the write-off review at once', async () => {
     const input = await bed.start({ dueInDays: -3 });
     const { handle, state, cancel } = updates(input);

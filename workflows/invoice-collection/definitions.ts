@@ -237,6 +237,8 @@ export interface CarriedState {
   contactOutcome?: ContactOutcome | null;
   /** The customer's outreach has taken a request from this invoice: later ones can be signalled to it directly. */
   outreachRunning?: boolean;
+  /** The posting that closed the invoice also closed its open tasks; cleared when it reopens. */
+  openTasksClosed?: boolean;
 }
 
 /** A letter waiting for the main loop: sent when contact is allowed and `notBefore` (epoch ms) has passed. */

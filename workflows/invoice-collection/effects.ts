@@ -3,13 +3,14 @@
  * and its cause: a timeline entry, a collector task, a ledger posting. Customer contact has its own
  * path (notices.ts).
  */
-import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { CollectionsActivities } from '../../activities';
-import type { LedgerEntryKind } from '../../activities/ledger/activities';
+import type { LedgerEntryKind, LedgerPosting } from '../../activities/ledger/activities';
 import type { CollectorTaskKind } from '../../activities/tasks/activities';
 import { taskPriority } from '../../src/domain/task-priority';
 import type { CarriedState } from './definitions';
 import type { Invoice } from './invoice';
+import { CLOSE_WITH_POSTING } from './patches';
 
 const RETRY_UNTIL_BACK = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' } as const;
 
@@ -97,9 +98,16 @@ export class Effects {
 
   /** Posts a ledger entry in the invoice's currency. */
   async postLedger(keySuffix: string, kind: LedgerEntryKind, amountMinor: number, summary: string, data: Record<string, unknown> = {}, paymentId?: string,
-    runner: PostingRunner = 'activity'): Promise<void> {
+    runner: PostingRunner = 'activity', carries: Pick<LedgerPosting, 'recordedBefore' | 'closesInvoice'> = {}): Promise<void> {
     const event = this.invoice.event(keySuffix, kind, summary, { ...data, amountMinor });
-    const posting = { kind, currency: this.s.balance.currency, amountMinor, paymentId, event };
+    const posting: LedgerPosting = { kind, currency: this.s.balance.currency, amountMinor, paymentId, event, ...carries };
+    // Set before the await: the main loop, seeing the close meanwhile, must not close the tasks again.
+    if (carries.closesInvoice) this.s.openTasksClosed = true;
     await (runner === 'local' ? localActivities : activities).postLedgerEntry.executeWithOptions({ summary }, [posting]);
+  }
+
+  /** What a posting that closes the invoice carries (since CLOSE_WITH_POSTING): the close, for its open tasks. Decide after the close. */
+  closingPosting(): Pick<LedgerPosting, 'closesInvoice'> {
+    return this.invoice.closed && patched(CLOSE_WITH_POSTING) ? { closesInvoice: this.s.status } : {};
   }
 }

@@ -59,3 +59,11 @@ export const PAYMENT_IN_ONE_TASK = 'payment-in-one-task';
  * watches for the close), and waking it cancelled and restarted its timer. Deprecate as CONTACT_GUARD.
  */
 export const PAYMENT_WAKES_WHEN_DUE = 'payment-wakes-when-due';
+
+/**
+ * A close that posts money closes the invoice's open tasks in that posting's transaction (a payment
+ * that pays it off, an approved or small-balance write-off, a settlement's discount), and an approved
+ * write-off's decision is recorded with its posting: one activity where there were three. The close's
+ * own task-closing activity then runs only for closes without a posting (a cancel). Deprecate as CONTACT_GUARD.
+ */
+export const CLOSE_WITH_POSTING = 'close-with-posting';

@@ -46,7 +46,11 @@ export class Payments {
     this.s.balance = balance;
     this.s.payments[payment.paymentId] = { ...allocation, kind };
     const appliedMinor = before.balanceMinor - balance.balanceMinor;
-    if (balance.balanceMinor === 0 && !this.invoice.closed) this.invoice.closeAs('paid');
+    const paysOff = balance.balanceMinor === 0 && !this.invoice.closed;
+    if (paysOff) this.invoice.closeAs('paid');
+    const closing = paysOff ? this.effects.closingPosting() : {};
+    // Set before the posting's await: the main loop, seeing the close, must not close the tasks again.
+    if (closing.closesInvoice) this.s.openTasksClosed = true;
     const credit = allocation.creditMinor > 0 ? `, credit ${this.invoice.format(allocation.creditMinor)}` : '';
     const summary = `${kind === 'recovery' ? 'Recovery after write-off' : 'Payment'} ${payment.paymentId} of ${this.invoice.format(payment.amount.amountMinor)}: balance ${this.invoice.formatBalance()}${credit}`;
     const event = this.invoice.event(`payment/${payment.paymentId}`, kind === 'recovery' ? 'recovery_received' : 'payment_received', summary,
@@ -63,6 +67,7 @@ export class Payments {
       receivedAt: payment.receivedAt ?? new Date().toISOString(),
       ...(kind === 'recovery' ? { kind } : {}),
       event,
+      ...closing,
     }]);
     await this.settlements.settleIfPaidOff();
     await this.promises.keepIfPaid();
@@ -99,6 +104,7 @@ export class Payments {
     if (reopens && balance.balanceMinor > 0) {
       this.s.status = 'in_collection';
       this.s.closedAt = null;
+      this.s.openTasksClosed = false;
     }
     await this.effects.postLedger(`reversal/${reversal.paymentId}`, 'payment_reversal', payment.amountMinor,
       `Payment ${reversal.paymentId} of ${this.invoice.format(payment.amountMinor)} reversed (${reversal.reason})${reopens ? ': invoice reopened' : ''}, balance ${this.invoice.formatBalance()}`,

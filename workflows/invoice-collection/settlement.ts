@@ -106,7 +106,7 @@ export class Settlements {
     this.s.settlementDiscountMinor = discountMinor;
     this.invoice.closeAs('settled');
     await this.effects.postLedger(`settlement/${offer.offerId}/discount`, 'settlement_discount', -discountMinor,
-      `Settled by offer ${offer.offerId}: discount of ${this.invoice.format(discountMinor)} recorded`, { settlement: offer });
+      `Settled by offer ${offer.offerId}: discount of ${this.invoice.format(discountMinor)} recorded`, { settlement: offer }, undefined, 'activity', this.effects.closingPosting());
   }
 
   /** Due check: unpaid at the deadline, the offer lapses and collection resumes. */

@@ -187,8 +187,10 @@ class InvoiceCollection {
   private async afterCare(): Promise<boolean> {
     const { invoice } = this;
     const { policy } = invoice;
-    await activities.closeOpenTasks.executeWithOptions({ summary: `close open tasks: invoice ${invoice.s.status}` },
-      [{ invoiceId: invoice.input.invoice.invoiceId, reason: invoice.s.status }]);
+    if (!invoice.s.openTasksClosed) { // closed by its posting since CLOSE_WITH_POSTING
+      await activities.closeOpenTasks.executeWithOptions({ summary: `close open tasks: invoice ${invoice.s.status}` },
+        [{ invoiceId: invoice.input.invoice.invoiceId, reason: invoice.s.status }]);
+    }
     const status = invoice.s.status;
     const windowDays = status === 'written_off' ? (policy.writeOff.recoverAfterWriteOff ? policy.writeOff.recoveryWindowDays : 0)
       : status === 'paid' || status === 'settled' ? policy.chargebacks.windowDays : 0;

@@ -10,7 +10,7 @@ import type { BankruptcyNotice, CarriedState, InvoiceState, WriteOffDecision } f
 import type { Effects } from './effects';
 import type { Invoice } from './invoice';
 import type { Notices } from './notices';
-import { LIFECYCLE_V2, SMALL_BALANCE, WRITE_OFF_SIGNAL_CHECKS } from './patches';
+import { CLOSE_WITH_POSTING, LIFECYCLE_V2, SMALL_BALANCE, WRITE_OFF_SIGNAL_CHECKS } from './patches';
 import { notApplicable, refusalOf, refuse } from './refusals';
 
 export class WriteOff {
@@ -57,11 +57,19 @@ export class WriteOff {
     else this.s.status = 'in_collection';
     const verdict = decision.approved ? 'approved' : 'declined, collection continues';
     const by = `${decision.decidedBy}${decision.role ? ` (${decision.role})` : ''}`;
-    await this.effects.record(`write-off-decision-${this.s.reviewsOpened}`, decision.approved ? 'written_off' : 'write_off_declined',
-      `write-off ${verdict} by ${by}${decision.note ? `: ${decision.note}` : ''}`, { ...decision, balanceMinor: this.s.balance.balanceMinor });
-    if (decision.approved && patched(LIFECYCLE_V2)) {
-      await this.effects.postLedger(`write-off-${this.s.reviewsOpened}`, 'write_off', -this.s.balance.balanceMinor,
-        `Written off: ${this.invoice.formatBalance()} approved by ${by}`, { decidedBy: decision.decidedBy, role: decision.role });
+    const decisionKey = `write-off-decision-${this.s.reviewsOpened}`;
+    const decisionType = decision.approved ? 'written_off' : 'write_off_declined';
+    const decisionSummary = `write-off ${verdict} by ${by}${decision.note ? `: ${decision.note}` : ''}`;
+    const decisionData = { ...decision, balanceMinor: this.s.balance.balanceMinor };
+    const writeOffPosting = [`write-off-${this.s.reviewsOpened}`, 'write_off', -this.s.balance.balanceMinor,
+      `Written off: ${this.invoice.formatBalance()} approved by ${by}`, { decidedBy: decision.decidedBy, role: decision.role }] as const;
+    if (decision.approved && patched(CLOSE_WITH_POSTING)) {
+      // The decision, the posting and the close of the open tasks, in one transaction.
+      const recorded = this.invoice.event(decisionKey, decisionType, decisionSummary, decisionData);
+      await this.effects.postLedger(...writeOffPosting, undefined, 'activity', { recordedBefore: [recorded], closesInvoice: 'written_off' });
+    } else {
+      await this.effects.record(decisionKey, decisionType, decisionSummary, decisionData);
+      if (decision.approved && patched(LIFECYCLE_V2)) await this.effects.postLedger(...writeOffPosting);
     }
     this.s.reviewOpen = false;
     this.invoice.updateSearchAttributes();
@@ -79,7 +87,8 @@ export class WriteOff {
     if (smallBalance.action === 'write_off') {
       this.s.smallBalance = 'written_off';
       this.invoice.closeAs('written_off');
-      await this.effects.postLedger('small-balance-write-off', 'write_off', -balanceMinor, `Small balance written off: ${why}`, { minimumMinor: minimum });
+      await this.effects.postLedger('small-balance-write-off', 'write_off', -balanceMinor, `Small balance written off: ${why}`, { minimumMinor: minimum },
+        undefined, 'activity', this.effects.closingPosting());
     } else {
       this.s.smallBalance = 'kept';
       await this.effects.record('small-balance', 'small_balance_kept', `Dunning stopped: ${why}; kept as a receivable without contact`, { minimumMinor: minimum });
