@@ -82,7 +82,8 @@ const environmentSchema = z.object({
   TEMPORAL_METRICS_BIND_ADDRESS: unsetWhenEmpty(bindAddress),
   OTEL_EXPORTER_OTLP_ENDPOINT: unsetWhenEmpty(z.url({ protocol: /^https?$/, error: 'must be the collector\'s OTLP/HTTP base URL, such as http://otel-collector:4318' })),
 
-  RESEND_API_KEY: optionalText,
+  // Unset (or empty, as compose passes an unset one): email goes to the outbox table instead of Resend.
+  RESEND_API_KEY: unsetWhenEmpty(z.string().trim().min(1)),
   RESEND_BASE_URL: optionalText,
   MAIL_FROM: z.string().default('Accounts Receivable <ar@example.com>'),
   COMPANY_NAME: z.string().default('Example Co.'),
@@ -106,6 +107,9 @@ const environmentSchema = z.object({
 });
 
 /** The engine's settings. */
+/** Every variable the configuration reads: a deployment's environment names no other (docker-compose.yml is checked against it). */
+export const CONFIGURATION_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface Config {
   /** Postgres to use; undefined starts an embedded one. */
   databaseUrl?: string;

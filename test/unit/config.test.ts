@@ -39,6 +39,13 @@ test('the API listens on loopback unless HOST opens it', () => {
   expect(() => loadConfig({ HOST: 'any where' })).toThrow(/HOST/);
 });
 
+test('email goes through Resend when RESEND_API_KEY is set; unset or empty (as compose passes an unset one) it goes to the outbox', () => {
+  expect(loadConfig({ RESEND_API_KEY: 're_123' }).mail.resendApiKey).toBe('re_123');
+  expect(loadConfig({}).mail.resendApiKey).toBeUndefined();
+  expect(loadConfig({ RESEND_API_KEY: '' }).mail.resendApiKey).toBeUndefined();
+  expect(() => loadConfig({ RESEND_API_KEY: '   ' })).toThrow(/RESEND_API_KEY/);
+});
+
 describe('PAYLOAD_ENCRYPTION_KEYS', () => {
   const k1 = Buffer.alloc(32, 1).toString('base64');
   const k2 = Buffer.alloc(32, 2).toString('base64');
