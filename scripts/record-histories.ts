@@ -30,7 +30,7 @@ import {
   cancelInvoiceSignal, decideEscalationUpdate, decideWriteOffUpdate, invoiceWorkflowId, openDisputeUpdate, placeHoldUpdate, promiseToPayUpdate,
   recordPaymentUpdate, releaseHoldUpdate, resolveDisputeUpdate, reversePaymentUpdate, writeOffDecisionSignal, type InvoiceCollectionInput,
 } from '../workflows/invoice-collection/definitions';
-import { customerOutreachWorkflowId, redeliverMessageSignal } from '../workflows/customer-outreach/definitions';
+import { customerHoursChangedSignal, customerOutreachWorkflowId, redeliverMessageSignal } from '../workflows/customer-outreach/definitions';
 import { planWorkflowId, recordPlanPaymentUpdate } from '../workflows/payment-plan/definitions';
 import { proposePlan, type PlanServiceDependencies } from '../src/plans/plan-service';
 import { EVERY_DAY_POLICY, invoiceInput, type InvoiceOptions } from '../test/support/invoice-fixtures';
@@ -238,6 +238,19 @@ const SCENARIOS: Record<string, Scenario> = {
   'v10-paid-off-tasks-closed': async (env, start) => {
     const handle = await start(-36); // the collector's call task opens at the start
     await env.sleep(DAY);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    return handle;
+  },
+  // Recorded after registration told the outreach of a customer's new zone (v11): it fetches the hours again before the next
+  // message, so a zone that opens earlier is used at once.
+  'v11-outreach-hours-changed-paid': async (env, start, db) => {
+    const policy = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, businessHours: { startHour: 9, endHour: 17 } } };
+    const customer = { customerId: 'C-V11-MOVED', timeZone: 'America/Los_Angeles' };
+    const handle = await start(4, { policy, customer });
+    await env.sleep(3 * DAY); // the upcoming reminder, at 09:00 in Los Angeles
+    await db.query("UPDATE customers SET time_zone = 'UTC' WHERE customer_id = $1", [customer.customerId]);
+    await env.client.workflow.getHandle(customerOutreachWorkflowId(customer.customerId)).signal(customerHoursChangedSignal, { timeZone: 'UTC' });
+    await env.sleep(3 * DAY); // the 1-day reminder at 09:00 UTC, by the hours fetched again
     await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
     return handle;
   },

@@ -1,8 +1,9 @@
 /** Registering an invoice: ledger first, then its workflow; a repeat converges instead of duplicating. */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { DEFAULT_POLICY } from '../domain/policy/default-policy';
 import { latestPolicy, PolicyNotFoundError, policyVersion } from '../policies/policy-store';
+import { customerHoursChangedSignal, customerOutreachWorkflowId } from '../../workflows/customer-outreach/definitions';
 import { invoiceWorkflowId, type CustomerDetails, type InvoiceCollectionInput, type InvoiceDetails } from '../../workflows/invoice-collection/definitions';
 import { ConflictError, InvalidFieldError } from './invoice-errors';
 import { saveInvoice } from './invoice-store';
@@ -53,6 +54,9 @@ export async function registerInvoice(deps: RegistrationDependencies, request: I
     customer: request.customer,
     policy,
   };
+  // Read first only when the request says where the customer is: a change there makes the outreach's hours stale.
+  const hoursBefore = request.customer.timeZone !== undefined || request.customer.country !== undefined
+    ? await customerHours(deps.db, request.customer.customerId) : undefined;
   const saved = await saveInvoice(deps.db, input);
   if (saved === 'conflict') {
     throw new ConflictError('Conflict', `invoiceId: invoice ${request.invoiceId} is already registered with different details`,
@@ -69,9 +73,35 @@ export async function registerInvoice(deps: RegistrationDependencies, request: I
     if (row.customer_snapshot) input.customer = row.customer_snapshot;
   }
   await startInvoiceCollection(deps.client, deps.taskQueue, input);
+  if (hoursBefore && hoursChanged(hoursBefore, request.customer)) await tellOutreachHoursChanged(deps.client, request.customer);
   return {
     created: saved === 'created',
     workflowId: invoiceWorkflowId(request.invoiceId),
     policy: { policyId: input.policy.policyId, version: input.policy.version },
   };
+}
+
+/** The customer's time zone and country as stored; undefined for a customer not yet known. */
+async function customerHours(db: Pool, customerId: string): Promise<{ time_zone: string | null; country: string | null } | undefined> {
+  const result = await db.query<{ time_zone: string | null; country: string | null }>('SELECT time_zone, country FROM customers WHERE customer_id = $1', [customerId]);
+  return result.rows[0];
+}
+
+/** Whether the registration moved the customer to another zone or country (an absent value keeps the stored one). */
+function hoursChanged(before: { time_zone: string | null; country: string | null }, customer: CustomerDetails): boolean {
+  return (customer.timeZone !== undefined && customer.timeZone !== before.time_zone) || (customer.country !== undefined && customer.country !== before.country);
+}
+
+/**
+ * Tells the customer's outreach to fetch their hours again before its next message, so a zone that
+ * opens earlier is used at once. Without it the send still re-checks the hours (a message is never
+ * sent outside them); no outreach running means none holds stale hours.
+ */
+async function tellOutreachHoursChanged(client: Client, customer: CustomerDetails): Promise<void> {
+  try {
+    await client.workflow.getHandle(customerOutreachWorkflowId(customer.customerId))
+      .signal(customerHoursChangedSignal, { timeZone: customer.timeZone, country: customer.country });
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
 }

@@ -11,7 +11,8 @@ import { addDays, isoDateOf } from '../../src/domain/calendar';
 import { communicationTimelineQuery, customerOutreachWorkflowId, setDoNotDunSignal, type DoNotDun } from '../../workflows/customer-outreach/definitions';
 import { cancelInvoiceSignal, invoiceStateQuery, recordPaymentUpdate, type InvoiceCollectionInput } from '../../workflows/invoice-collection/definitions';
 import { DAY, settled, startCollectionTestBed, type CollectionTestBed } from '../support/collection-test-bed';
-import { EVERY_DAY_POLICY } from '../support/invoice-fixtures';
+import { EVERY_DAY_POLICY, invoiceInput } from '../support/invoice-fixtures';
+import { registerInvoice } from '../../src/invoices/registration';
 
 let bed: CollectionTestBed;
 
@@ -301,4 +302,26 @@ test("the outreach times messages by the customer's open hours fetched once; a z
   // The first try, at 09:00 UTC, found the hours moved and sent nothing; the next, at 09:00 in Los Angeles, went.
   expect(await activitiesRun()).toEqual(['contactCalendar', 'sendMessageInWindow', 'sendMessageInWindow', 'sendMessageInWindow']);
   await endAll(input);
+});
+
+test("a registration that moves the customer to another zone tells the outreach: the next message uses the new hours at once, even when they open earlier", async () => {
+  const customerId = 'C-MOVED-EARLIER';
+  const policy = contact({ businessHours: { startHour: 9, endHour: 17 }, quietWeekdays: [], mergeWindowSeconds: 0 });
+  const input = await bed.start({ dueInDays: 4, customer: { customerId, timeZone: 'America/Los_Angeles' }, policy });
+  const outreach = bed.env.client.workflow.getHandle(customerOutreachWorkflowId(customerId));
+  await bed.env.sleep(3 * DAY); // the upcoming reminder, at 09:00 in Los Angeles (17:00 UTC)
+  await settled(bed.handleOf(input));
+  expect((await sentAt(customerId, input, 'reminder-upcoming', 'America/Los_Angeles')).hour).toBe(9);
+
+  // Another invoice of the customer, registered through the API's path, says the customer is in UTC: 09:00 UTC is eight hours earlier.
+  const another = invoiceInput({ now: await bed.env.currentTimeMs(), dueInDays: 60, customer: { customerId, timeZone: 'UTC' } });
+  await registerInvoice({ db: bed.db.pool, client: bed.env.client, taskQueue: 'customer-outreach-test' }, { ...another.invoice, customer: another.customer });
+  await bed.env.sleep(3 * DAY); // the 1-day reminder comes due at 09:00 UTC
+  await settled(bed.handleOf(input));
+  const at = await sentAt(customerId, input, 'reminder-1-day', 'UTC');
+  expect([at.toISODate(), at.hour]).toEqual([DateTime.fromISO(input.invoice.dueDate, { zone: 'UTC' }).plus({ days: 1 }).toISODate(), 9]);
+  // The hours were fetched again before it: no attempt was turned back by the old ones.
+  const activitiesRun = ((await outreach.fetchHistory()).events ?? []).map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+  expect(activitiesRun).toEqual(['contactCalendar', 'sendMessageInWindow', 'contactCalendar', 'sendMessageInWindow']);
+  await endAll(input, another);
 });

@@ -102,6 +102,12 @@ export interface OutreachState {
   continuedAsNew: number;
 }
 
+/** What changed in the customer's record that decides their hours. */
+export interface CustomerHoursChange {
+  timeZone?: string;
+  country?: string;
+}
+
 export const requestContactSignal = defineSignal<[ContactRequest]>('requestContact');
 export const withdrawContactSignal = defineSignal<[ContactWithdrawal]>('withdrawContact');
 /** Sent back to the requester; invoice and plan workflows register a handler for it. */
@@ -112,4 +118,9 @@ export const setDoNotDunSignal = defineSignal<[DoNotDun]>('setDoNotDun');
 export const customerHoldSignal = defineSignal<[CustomerHold]>('customerHold');
 /** From the delivery webhook: a message did not arrive; deliver it again on the next channel, or have a collector call. */
 export const redeliverMessageSignal = defineSignal<[Redelivery]>('redeliverMessage');
+/**
+ * From registration: the customer's time zone or country changed, so the open hours the outreach
+ * fetched are stale. It fetches them again before the next message.
+ */
+export const customerHoursChangedSignal = defineSignal<[CustomerHoursChange]>('customerHoursChanged');
 export const communicationTimelineQuery = defineQuery<CommunicationEntry[]>('communicationTimeline');

@@ -21,7 +21,7 @@ import { nextOpening, type ContactCalendar } from '../../src/domain/contact-cale
 import { OUTREACH_CALENDAR } from './patches';
 import { attemptUntilStopped } from '../invoice-collection/customer-contact';
 import {
-  communicationTimelineQuery, contactOutcomeSignal, customerHoldSignal, redeliverMessageSignal, requestContactSignal, setDoNotDunSignal, withdrawContactSignal,
+  communicationTimelineQuery, customerHoursChangedSignal, contactOutcomeSignal, customerHoldSignal, redeliverMessageSignal, requestContactSignal, setDoNotDunSignal, withdrawContactSignal,
   type CommunicationEntry, type ContactOutcome, type ContactRequest, type DoNotDun, type OutreachInput, type OutreachState,
 } from './definitions';
 import { deliveryProblemSignal, invoiceWorkflowId } from '../invoice-collection/definitions';
@@ -55,6 +55,8 @@ class CustomerOutreach {
   private readonly s: OutreachState;
   /** Requests carried by the message in flight, with the reason once their requester withdraws them. */
   private inFlight = new Map<string, string | null>();
+  /** Bumped when the customer's hours change (not carried: a new run fetches its calendar anyway). */
+  private hoursChanged = 0;
 
   constructor(private readonly input: OutreachInput) {
     this.s = input.carried ?? { pending: [], recentRequestIds: [], lastContactAt: null, messagesSent: 0, timeline: [], continuedAsNew: 0 };
@@ -82,6 +84,11 @@ class CustomerOutreach {
     setHandler(redeliverMessageSignal, (redelivery) => {
       const queue = (this.s.redeliveries ??= []);
       if (!queue.some((r) => r.messageKey === redelivery.messageKey)) queue.push(redelivery);
+    });
+    setHandler(customerHoursChangedSignal, () => {
+      // Fetched again before the next message; a wait for the old hours is decided again.
+      this.s.calendar = undefined;
+      this.hoursChanged += 1;
     });
     setHandler(communicationTimelineQuery, () => this.s.timeline);
   }
@@ -187,10 +194,12 @@ class CustomerOutreach {
     // A letter goes inside business hours without waiting out the gap; the rest keep it, and dunning waits a moment to merge.
     const afterGap = (this.s.lastContactAt ?? Number.NEGATIVE_INFINITY) + gapMs;
     const notBefore = alone?.notice.letter ? Date.now() : Math.max(Date.now() + (alone ? 0 : mergeMs), afterGap);
+    const hoursSeen = this.hoursChanged;
     const opensAt = await this.windowOpens(notBefore, `contact window from ${new Date(notBefore).toISOString()}`);
     if (opensAt > Date.now()) {
-      // A request that goes alone, arriving while merged reminders wait out the gap, does not wait with them; a withdrawal may empty the queue.
-      const woken = await condition(() => this.s.pending.length === 0 || (!alone && this.s.pending.some(goesAlone)),
+      // A request that goes alone, arriving while merged reminders wait out the gap, does not wait with them; a withdrawal may empty
+      // the queue; new hours may open the window sooner.
+      const woken = await condition(() => this.s.pending.length === 0 || (!alone && this.s.pending.some(goesAlone)) || this.hoursChanged !== hoursSeen,
         opensAt - Date.now(), { summary: `until ${new Date(opensAt).toISOString()}: next message to the customer` });
       if (woken) return;
     }
