@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-type Group = 'this process' | 'temporal server' | 'postgres';
+/** The processes a benchmark's CPU is split between. */
+export type Group = 'this process' | 'temporal server' | 'postgres';
 
 /** CPU used so far by each process of a group, by process id. */
 export type CpuByProcess = Map<number, { group: Group; cpuMs: number }>;

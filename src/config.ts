@@ -106,10 +106,10 @@ const environmentSchema = z.object({
   CODEC_CORS_ORIGINS: unsetWhenEmpty(origins),
 });
 
-/** The engine's settings. */
 /** Every variable the configuration reads: a deployment's environment names no other (docker-compose.yml is checked against it). */
 export const CONFIGURATION_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
 
+/** The engine's settings. */
 export interface Config {
   /** Postgres to use; undefined starts an embedded one. */
   databaseUrl?: string;

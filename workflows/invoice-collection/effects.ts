@@ -101,13 +101,17 @@ export class Effects {
     runner: PostingRunner = 'activity', carries: Pick<LedgerPosting, 'recordedBefore' | 'closesInvoice'> = {}): Promise<void> {
     const event = this.invoice.event(keySuffix, kind, summary, { ...data, amountMinor });
     const posting: LedgerPosting = { kind, currency: this.s.balance.currency, amountMinor, paymentId, event, ...carries };
-    // Set before the await: the main loop, seeing the close meanwhile, must not close the tasks again.
-    if (carries.closesInvoice) this.s.openTasksClosed = true;
     await (runner === 'local' ? localActivities : activities).postLedgerEntry.executeWithOptions({ summary }, [posting]);
   }
 
-  /** What a posting that closes the invoice carries (since CLOSE_WITH_POSTING): the close, for its open tasks. Decide after the close. */
+  /**
+   * What a posting that closes the invoice carries (since CLOSE_WITH_POSTING): the close, for its open
+   * tasks. Called after the close, before the posting's await, and marks the tasks as taken care of
+   * then: the main loop, seeing the close while the posting runs, must not close them again.
+   */
   closingPosting(): Pick<LedgerPosting, 'closesInvoice'> {
-    return this.invoice.closed && patched(CLOSE_WITH_POSTING) ? { closesInvoice: this.s.status } : {};
+    if (!this.invoice.closed || !patched(CLOSE_WITH_POSTING)) return {};
+    this.s.openTasksClosed = true;
+    return { closesInvoice: this.s.status };
   }
 }

@@ -49,8 +49,6 @@ export class Payments {
     const paysOff = balance.balanceMinor === 0 && !this.invoice.closed;
     if (paysOff) this.invoice.closeAs('paid');
     const closing = paysOff ? this.effects.closingPosting() : {};
-    // Set before the posting's await: the main loop, seeing the close, must not close the tasks again.
-    if (closing.closesInvoice) this.s.openTasksClosed = true;
     const credit = allocation.creditMinor > 0 ? `, credit ${this.invoice.format(allocation.creditMinor)}` : '';
     const summary = `${kind === 'recovery' ? 'Recovery after write-off' : 'Payment'} ${payment.paymentId} of ${this.invoice.format(payment.amount.amountMinor)}: balance ${this.invoice.formatBalance()}${credit}`;
     const event = this.invoice.event(`payment/${payment.paymentId}`, kind === 'recovery' ? 'recovery_received' : 'payment_received', summary,

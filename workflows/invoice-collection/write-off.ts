@@ -66,7 +66,7 @@ export class WriteOff {
     if (decision.approved && patched(CLOSE_WITH_POSTING)) {
       // The decision, the posting and the close of the open tasks, in one transaction.
       const recorded = this.invoice.event(decisionKey, decisionType, decisionSummary, decisionData);
-      await this.effects.postLedger(...writeOffPosting, undefined, 'activity', { recordedBefore: [recorded], closesInvoice: 'written_off' });
+      await this.effects.postLedger(...writeOffPosting, undefined, 'activity', { recordedBefore: [recorded], ...this.effects.closingPosting() });
     } else {
       await this.effects.record(decisionKey, decisionType, decisionSummary, decisionData);
       if (decision.approved && patched(LIFECYCLE_V2)) await this.effects.postLedger(...writeOffPosting);
