@@ -37,17 +37,29 @@ export interface ActionCount {
   runs: number;
   /** Patch markers, one per workflow task that records any: shown, not in the total. */
   patchMarkerTasks: number;
+  /** Each billable action with the time of its event, in history order. */
+  actions: { at: string; kind: string; contributor: string; detail: string }[];
 }
 
 export function emptyCount(): ActionCount {
-  return { byKind: new Map(), byContributor: new Map(), total: 0, historyEvents: 0, runs: 0, patchMarkerTasks: 0 };
+  return { byKind: new Map(), byContributor: new Map(), total: 0, historyEvents: 0, runs: 0, patchMarkerTasks: 0, actions: [] };
 }
 
-function add(count: ActionCount, kind: string, contributor: string, n = 1): void {
+function add(count: ActionCount, kind: string, contributor: string, n = 1, event?: HistoryEvent): void {
   if (n === 0) return;
+  const seconds = Number(event?.eventTime?.seconds ?? 0);
+  for (let i = 0; i < n; i += 1) count.actions.push({ at: event ? new Date(seconds * 1000).toISOString() : '', kind, contributor, detail: detailOf(event) });
   count.byKind.set(kind, (count.byKind.get(kind) ?? 0) + n);
   count.byContributor.set(contributor, (count.byContributor.get(contributor) ?? 0) + n);
   count.total += n;
+}
+
+/** What a timeline line adds to its contributor: an upsert's attributes, a timer's duration. */
+function detailOf(event: HistoryEvent | undefined): string {
+  const fields = Object.keys(event?.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+  if (fields.length > 0) return fields.join(', ');
+  const timeout = event?.timerStartedEventAttributes?.startToFireTimeout?.seconds;
+  return timeout === undefined || timeout === null ? '' : `${(Number(timeout) / 3600).toFixed(1)} h`;
 }
 
 /** Adds one run's history to a count. */
@@ -60,55 +72,56 @@ export function countRun(count: ActionCount, events: HistoryEvent[]): void {
   const firstSignal = events.findIndex((event) => event.eventType === T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
   const continuedRun = Boolean(events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId);
   const signalWithStart = !continuedRun && firstSignal > 0 && (firstTask < 0 || firstSignal < firstTask);
-  const markerTasks = new Set<string>();
+  const markerTasks = new Map<string, HistoryEvent>();
   const patchTasks = new Set<string>();
   for (const [index, event] of events.entries()) {
     switch (event.eventType) {
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
         const continued = Boolean(event.workflowExecutionStartedEventAttributes?.continuedExecutionRunId);
-        if (!signalWithStart) add(count, continued ? 'continue-as-new' : 'workflow started', continued ? 'continue-as-new' : 'workflow start');
+        if (!signalWithStart) add(count, continued ? 'continue-as-new' : 'workflow started', continued ? 'continue-as-new' : 'workflow start', 1, event);
         break;
       }
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
         const name = event.workflowExecutionSignaledEventAttributes?.signalName ?? '?';
-        add(count, signalWithStart && index === firstSignal ? 'signal-with-start' : 'signal received', `signal ${name}`);
+        add(count, signalWithStart && index === firstSignal ? 'signal-with-start' : 'signal received', `signal ${name}`, 1, event);
         break;
       }
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
-        add(count, 'update', `update ${event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ?? '?'}`);
+        add(count, 'update', `update ${event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ?? '?'}`, 1, event);
         break;
       case T.EVENT_TYPE_TIMER_STARTED:
-        add(count, 'timer started', 'timers (sleeps and condition timeouts)');
+        add(count, 'timer started', 'timers (sleeps and condition timeouts)', 1, event);
         break;
       case T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
         const fields = Object.keys(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
-        if (fields.some((field) => field !== 'TemporalChangeVersion')) add(count, 'search-attribute upsert', 'search-attribute upserts');
+        if (fields.some((field) => field !== 'TemporalChangeVersion')) add(count, 'search-attribute upsert', 'search-attribute upserts', 1, event);
         break;
       }
       case T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-        add(count, 'activity attempt', `activity ${event.activityTaskScheduledEventAttributes?.activityType?.name ?? '?'}`);
+        add(count, 'activity attempt', `activity ${event.activityTaskScheduledEventAttributes?.activityType?.name ?? '?'}`, 1, event);
         break;
       case T.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
         // Retries leave no event of their own: the started event of the last attempt carries its number.
         const retries = (event.activityTaskStartedEventAttributes?.attempt ?? 1) - 1;
-        add(count, 'activity retry', 'activity retries', retries);
+        add(count, 'activity retry', 'activity retries', retries, event);
         break;
       }
       case T.EVENT_TYPE_MARKER_RECORDED: {
         const task = String(event.markerRecordedEventAttributes?.workflowTaskCompletedEventId ?? index);
-        (event.markerRecordedEventAttributes?.markerName === 'core_patch' ? patchTasks : markerTasks).add(task);
+        if (event.markerRecordedEventAttributes?.markerName === 'core_patch') patchTasks.add(task);
+        else if (!markerTasks.has(task)) markerTasks.set(task, event);
         break;
       }
       case T.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
-        add(count, 'child workflow', 'child workflows', 2);
+        add(count, 'child workflow', 'child workflows', 2, event);
         break;
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED:
-        add(count, 'workflow options updated', 'workflow options updated');
+        add(count, 'workflow options updated', 'workflow options updated', 1, event);
         break;
       default:
     }
   }
-  add(count, 'local activity / side effect', 'local activities and side effects', markerTasks.size);
+  for (const marker of markerTasks.values()) add(count, 'local activity / side effect', 'local activities and side effects', 1, marker);
   count.patchMarkerTasks += patchTasks.size;
 }
 

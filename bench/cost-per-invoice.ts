@@ -6,6 +6,7 @@
  * What counts as an action, and where that comes from, is written in billable-actions.ts.
  *
  *   npm run bench:cost
+ *   BENCH_COST_TIMELINE=1 npm run bench:cost    (also lists every action of (a) by day of the invoice's life)
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { saveInvoice } from '../src/invoices/invoice-store';
@@ -58,7 +59,7 @@ async function statusOf(stack: TimeSkippingStack, input: InvoiceCollectionInput)
   return (await stack.db.query<{ status: string }>('SELECT status FROM invoices WHERE invoice_id = $1', [input.invoice.invoiceId])).rows[0].status;
 }
 
-async function writtenOff(stack: TimeSkippingStack, tally: HeartbeatTally): Promise<Scenario> {
+async function writtenOff(stack: TimeSkippingStack, tally: HeartbeatTally): Promise<Scenario & { dueAt: number }> {
   const { input, invoice, outreach } = await start(stack, 'COST-WRITTEN-OFF', 5);
   // The review opens at the start of business on day 180; a decision before it is ignored.
   await stack.env.sleep(180 * DAY);
@@ -66,7 +67,7 @@ async function writtenOff(stack: TimeSkippingStack, tally: HeartbeatTally): Prom
   await settled([invoice, outreach]);
   await invoice.signal(writeOffDecisionSignal, { approved: true, decidedBy: 'bench', role: 'ar-manager' });
   await invoice.result();
-  return measure('(a) one invoice dunned 180 days to an approved write-off', tally, invoice, outreach);
+  return { ...(await measure('(a) one invoice dunned 180 days to an approved write-off', tally, invoice, outreach)), dueAt: Date.parse(input.invoice.dueDate) };
 }
 
 async function paidAfterSecondReminder(stack: TimeSkippingStack, tally: HeartbeatTally): Promise<Scenario> {
@@ -112,6 +113,17 @@ function printContributors(s: Scenario, total: number): void {
   for (const [who, n] of [...merged].sort((x, y) => y[1] - x[1]).slice(0, 10)) console.log(`  ${cell(n, 4)}  ${who}`);
 }
 
+/** Every billable action of a scenario in time order, by day relative to the invoice's due date. */
+function printTimeline(s: Scenario, dueAt: number): void {
+  const rows = [...s.invoice.actions.map((a) => ({ ...a, who: 'invoice' })), ...s.outreach.actions.map((a) => ({ ...a, who: 'outreach' }))]
+    .sort((x, y) => x.at.localeCompare(y.at));
+  console.log(`\n${s.title}: every billable action, by day past due (the hour in UTC)`);
+  for (const row of rows) {
+    const day = Math.floor((Date.parse(row.at) - dueAt) / DAY);
+    console.log(`  day ${String(day).padStart(4)} ${row.at.slice(11, 16)}  ${row.who.padEnd(9)} ${row.contributor}${row.detail ? ` (${row.detail})` : ''}`);
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`cost per invoice — ${new Date().toISOString()}; ${machine()}; ${load()}`);
   console.log(`price used: $${USD_PER_MILLION_ACTIONS} per million actions, ${PRICE_SOURCE}`);
@@ -124,6 +136,7 @@ async function main(): Promise<void> {
     console.log('(c) is the outreach column: the customer\'s outreach workflow (customer-<id>) over the same period, working for this invoice alone');
     printScenario(b);
     printContributors(a, totalA);
+    if (process.env.BENCH_COST_TIMELINE === '1') printTimeline(a, a.dueAt);
   } finally {
     await stack.teardown();
   }
