@@ -254,6 +254,19 @@ const SCENARIOS: Record<string, Scenario> = {
     await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
     return handle;
   },
+  // Recorded after the outreach stopped waiting to merge for a customer with no other open invoice (v12): the first reminder
+  // goes at once; once a second invoice is open, a reminder that went at once sends nothing, waits the window and merges.
+  'v12-outreach-alone-then-merged-paid': async (env, start) => {
+    const policy = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, mergeWindowSeconds: 10 } };
+    const customer = { customerId: 'C-V12-ALONE' };
+    const handle = await start(4, { policy, customer });
+    await env.sleep(3 * DAY); // the upcoming reminder, alone and at once
+    const second = await start(5, { policy, customer }); // its upcoming reminder falls on the first's 1-day reminder
+    await env.sleep(3 * DAY); // one message for both, after the merge window
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    await second.signal(cancelInvoiceSignal, { reason: 'recorded' });
+    return handle;
+  },
   'v2-continued-as-new': async (env, start) => {
     const handle = await start(-20, { historyEventLimit: 40 });
     const firstRun = (await handle.describe()).runId;

@@ -11,9 +11,18 @@ import type { ContactCalendar } from '../../src/domain/contact-calendar';
 import { contactCalendar, nextContactWindow, type ContactRules, type CustomerWhereabouts } from '../../src/notices/contact-window';
 import type { CustomerMessageInput, NoticeOutcome } from '../notices/activities';
 import { customerOutreachWorkflowId, requestContactSignal, type ContactRequest, type OutreachInput } from '../../workflows/customer-outreach/definitions';
+import { CLOSED_STATUSES } from '../../workflows/invoice-collection/definitions';
 
-/** A message tried inside the customer's hours: answered, or not sent because their hours had moved (a new calendar to wait by). */
-export type MessageAttempt = { kind: 'answered'; outcomes: NoticeOutcome[] } | { kind: 'outside-hours'; calendar: ContactCalendar };
+/**
+ * A message tried inside the customer's hours: answered (with how many other invoices of the customer
+ * are open, so the outreach knows whether the next message may have company to merge with); not sent
+ * because their hours had moved (a new calendar to wait by); or not sent because it went without
+ * waiting to merge and the customer has other open invoices after all.
+ */
+export type MessageAttempt =
+  | { kind: 'answered'; outcomes: NoticeOutcome[]; othersOpen?: number }
+  | { kind: 'outside-hours'; calendar: ContactCalendar }
+  | { kind: 'company'; othersOpen: number };
 
 /** The sending the outreach's first attempt at a message goes through once it knows the customer's hours hold. */
 export type SendCustomerMessage = (message: CustomerMessageInput) => Promise<NoticeOutcome[]>;
@@ -24,6 +33,14 @@ export function createOutreachActivities(db: Pool, sendCustomerMessage: SendCust
     const found = await db.query<{ time_zone: string | null; country: string | null }>('SELECT time_zone, country FROM customers WHERE customer_id = $1', [customerId]);
     const row = found.rows[0];
     return { timeZone: row?.time_zone, country: row?.country };
+  }
+
+  /** The customer's open invoices other than those a message speaks for. */
+  async function othersOpen(customerId: string, message: CustomerMessageInput): Promise<number> {
+    const found = await db.query<{ open: string }>(
+      'SELECT count(*) AS open FROM invoices WHERE customer_id = $1 AND status <> ALL($2) AND invoice_id <> ALL($3)',
+      [customerId, CLOSED_STATUSES, message.notices.map((notice) => notice.event.invoiceId)]);
+    return Number(found.rows[0]?.open ?? 0);
   }
 
   return {
@@ -62,13 +79,16 @@ export function createOutreachActivities(db: Pool, sendCustomerMessage: SendCust
     /**
      * A message's first attempt: sent only if `at` is inside the customer's hours as their record has
      * them now (a corrected zone or country applies to the next message); otherwise nothing leaves and
-     * the outreach gets a new calendar to wait by.
+     * the outreach gets a new calendar to wait by. A message that did not wait to merge (`alone`) is
+     * sent only while no other invoice of the customer is open: one that is could be asking right now.
      */
-    async sendMessageInWindow(input: { message: CustomerMessageInput; customerId: string; rules: ContactRules; at: number }): Promise<MessageAttempt> {
+    async sendMessageInWindow(input: { message: CustomerMessageInput; customerId: string; rules: ContactRules; at: number; alone?: boolean }): Promise<MessageAttempt> {
       const where = await whereabouts(input.customerId);
       // `at` is the workflow's clock, which the calendar is read by (a test server's skipped time, too).
       if (nextContactWindow(input.at, input.rules, where) > input.at) return { kind: 'outside-hours', calendar: contactCalendar(input.at, input.rules, where) };
-      return { kind: 'answered', outcomes: await sendCustomerMessage(input.message) };
+      const others = await othersOpen(input.customerId, input.message);
+      if (input.alone && others > 0) return { kind: 'company', othersOpen: others };
+      return { kind: 'answered', outcomes: await sendCustomerMessage(input.message), othersOpen: others };
     },
   };
 }

@@ -45,6 +45,7 @@ const RELEASES: { version: number; patches: string[] }[] = [
   { version: 8, patches: ['outreach-calendar'] },
   { version: 9, patches: ['payment-wakes-when-due'] },
   { version: 10, patches: ['close-with-posting'] },
+  { version: 12, patches: ['outreach-merge-with-company'] },
 ];
 
 function patchesIn(file: string): string[] {

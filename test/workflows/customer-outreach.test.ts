@@ -72,6 +72,35 @@ test('two invoices of one customer with the same step day produce one email nami
   await endAll(first, second);
 });
 
+test('a customer with no other open invoice is reminded without the merge wait; once another opens, the next reminders wait and merge', async () => {
+  const customerId = 'C-ALONE';
+  const policy = contact({ mergeWindowSeconds: 10 });
+  const outreach = bed.env.client.workflow.getHandle(customerOutreachWorkflowId(customerId));
+  const timers = async () => ((await outreach.fetchHistory()).events ?? []).filter((event) => event.timerStartedEventAttributes).length;
+  const first = await bed.start({ dueInDays: 4, customer: { customerId }, policy });
+  await bed.env.sleep(3 * DAY); // the upcoming reminder, alone
+  await settled(bed.handleOf(first));
+  await settled(outreach);
+  expect(keysOf(first)).toEqual([`invoice-${first.invoice.invoiceId}/step/reminder-upcoming`]);
+  expect(await timers()).toBe(0);
+  expect(await outreachActivities(customerId)).toEqual(['contactCalendar', 'sendMessageInWindow']);
+
+  const second = await bed.start({ dueInDays: 5, customer: { customerId }, policy }); // its upcoming reminder falls on the first's 1-day reminder
+  await bed.env.sleep(3 * DAY);
+  await settled(bed.handleOf(second));
+  await settled(outreach);
+  // The first's request went at once, found the second open and sent nothing; both then waited the window and went as one.
+  expect(await outreachActivities(customerId)).toEqual(['contactCalendar', 'sendMessageInWindow', 'sendMessageInWindow', 'sendMessageInWindow']);
+  expect(await timers()).toBe(1);
+  const timeline = await outreachTimeline(customerId);
+  expect(timeline.map((entry) => entry.requestIds.length)).toEqual([1, 2]);
+  const merged = bed.resend.delivered().filter((email) => email.idempotencyKey === `${customerOutreachWorkflowId(customerId)}/message-2`);
+  expect(merged).toHaveLength(1);
+  expect(merged[0].body.text).toContain(`#${first.invoice.invoiceNumber}`);
+  expect(merged[0].body.text).toContain(`#${second.invoice.invoiceNumber}`);
+  await endAll(first, second);
+});
+
 /** The first date at least `fromDays` ahead on which `pick` holds. */
 async function dateAhead(fromDays: number, pick: (date: DateTime) => boolean): Promise<string> {
   let date = DateTime.fromMillis(await bed.env.currentTimeMs(), { zone: 'UTC' }).startOf('day').plus({ days: fromDays });

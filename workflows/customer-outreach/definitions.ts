@@ -95,6 +95,8 @@ export interface OutreachState {
   recentRequestIds: string[];
   /** The customer's open hours as last fetched; messages are timed by it until it runs out or a send finds it stale. */
   calendar?: ContactCalendar;
+  /** The customer's other open invoices as the last message found them (unknown before the first): with none, dunning does not wait to merge. */
+  othersOpen?: number;
   /** Epoch ms of the last message that reached the customer: the minimum gap counts from it. */
   lastContactAt: number | null;
   messagesSent: number;

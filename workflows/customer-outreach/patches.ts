@@ -11,3 +11,11 @@
  * as their customer: replace by a continue-as-new of every running outreach).
  */
 export const OUTREACH_CALENDAR = 'outreach-calendar';
+
+/**
+ * Dunning waits the merge window only while the customer has other open invoices that could ask at
+ * the same moment (as the last message found); otherwise it goes at once, and its first attempt sends
+ * nothing if another invoice has opened meanwhile (the outreach then waits to merge after all).
+ * Deprecate as OUTREACH_CALENDAR.
+ */
+export const MERGE_WITH_COMPANY = 'outreach-merge-with-company';

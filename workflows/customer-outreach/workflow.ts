@@ -18,7 +18,7 @@ import type { CollectionsActivities } from '../../activities';
 import type { MessageAttempt } from '../../activities/outreach/activities';
 import { DAY_MS } from '../../src/domain/calendar';
 import { nextOpening, type ContactCalendar } from '../../src/domain/contact-calendar';
-import { OUTREACH_CALENDAR } from './patches';
+import { MERGE_WITH_COMPANY, OUTREACH_CALENDAR } from './patches';
 import { attemptUntilStopped } from '../invoice-collection/customer-contact';
 import {
   communicationTimelineQuery, customerHoursChangedSignal, contactOutcomeSignal, customerHoldSignal, redeliverMessageSignal, requestContactSignal, setDoNotDunSignal, withdrawContactSignal,
@@ -189,11 +189,11 @@ class CustomerOutreach {
   private async sendNext(): Promise<void> {
     const alone = this.s.pending.find(goesAlone);
     const { contact } = this.input;
-    const mergeMs = (contact.mergeWindowSeconds ?? 0) * 1_000;
+    const mergeMs = alone ? 0 : this.mergeWaitMs();
     const gapMs = contact.minGapDays * DAY_MS;
     // A letter goes inside business hours without waiting out the gap; the rest keep it, and dunning waits a moment to merge.
     const afterGap = (this.s.lastContactAt ?? Number.NEGATIVE_INFINITY) + gapMs;
-    const notBefore = alone?.notice.letter ? Date.now() : Math.max(Date.now() + (alone ? 0 : mergeMs), afterGap);
+    const notBefore = alone?.notice.letter ? Date.now() : Math.max(Date.now() + mergeMs, afterGap);
     const hoursSeen = this.hoursChanged;
     const opensAt = await this.windowOpens(notBefore, `contact window from ${new Date(notBefore).toISOString()}`);
     if (opensAt > Date.now()) {
@@ -205,7 +205,22 @@ class CustomerOutreach {
     }
     if (alone && !this.s.pending.includes(alone)) return; // withdrawn while it waited: decide again
     const batch = alone ? [alone] : this.mergeable();
-    if (batch.length > 0) await this.send(batch);
+    if (batch.length > 0) await this.send(batch, !alone && mergeMs === 0 && this.mergeWindowMs() > 0);
+  }
+
+  private mergeWindowMs(): number {
+    return (this.input.contact.mergeWindowSeconds ?? 0) * 1_000;
+  }
+
+  /**
+   * How long dunning waits for other invoices' requests to merge with: the policy's window, unless
+   * the customer had no other open invoice when the last message left (or none has left yet). Then
+   * nothing waits, and the message's attempt checks that no other invoice has opened since.
+   */
+  private mergeWaitMs(): number {
+    const window = this.mergeWindowMs();
+    if (window === 0 || (this.s.othersOpen ?? 0) > 0 || !patched(MERGE_WITH_COMPANY)) return window;
+    return 0;
   }
 
   /** Every dunning request in the currency of the oldest one, the most severe first. */
@@ -218,7 +233,8 @@ class CustomerOutreach {
       .sort((a, b) => b.severity - a.severity);
   }
 
-  private async send(batch: ContactRequest[]): Promise<void> {
+  /** Sends one message for `batch`; `unmerged` when it did not wait to merge (its first attempt then checks the customer has no other open invoice). */
+  private async send(batch: ContactRequest[], unmerged = false): Promise<void> {
     this.s.pending = this.s.pending.filter((r) => !batch.includes(r));
     for (const r of batch) this.inFlight.set(r.requestId, null);
     this.s.messagesSent += 1;
@@ -233,9 +249,16 @@ class CustomerOutreach {
     const attempts = await attemptUntilStopped(async (): Promise<MessageAttempt> => {
       if (!checkHours) return { kind: 'answered', outcomes: await messageActivities.sendCustomerMessage.executeWithOptions({ summary }, [message]) };
       checkHours = false;
-      return messageActivities.sendMessageInWindow.executeWithOptions({ summary }, [{ message, customerId: this.input.customer.customerId, rules: this.contactRules(), at: Date.now() }]);
+      return messageActivities.sendMessageInWindow.executeWithOptions({ summary }, [{
+        message, customerId: this.input.customer.customerId, rules: this.contactRules(), at: Date.now(), ...(unmerged ? { alone: true } : {}),
+      }]);
     }, everyOneWithdrawn);
     if (attempts.kind === 'done' && attempts.value.kind === 'outside-hours') return this.putBack(batch, attempts.value.calendar);
+    if (attempts.kind === 'done' && attempts.value.kind === 'company') {
+      this.s.othersOpen = attempts.value.othersOpen;
+      return this.putBack(batch);
+    }
+    if (attempts.kind === 'done' && attempts.value.kind === 'answered' && attempts.value.othersOpen !== undefined) this.s.othersOpen = attempts.value.othersOpen;
     const outcomes: ContactOutcome[] = batch.map((request) => {
       const requestId = request.requestId;
       switch (attempts.kind) {
@@ -262,12 +285,12 @@ class CustomerOutreach {
   }
 
   /**
-   * A message that found the customer's hours moved (their zone or country was corrected): nothing
-   * left, so its requests wait again, first in line, by the new calendar; any withdrawn meanwhile is
-   * answered now.
+   * A message that sent nothing: it found the customer's hours moved (their zone or country was
+   * corrected: the new calendar comes with it) or another invoice open to merge with. Its requests
+   * wait again, first in line; any withdrawn meanwhile is answered now.
    */
-  private async putBack(batch: ContactRequest[], calendar: ContactCalendar): Promise<void> {
-    this.s.calendar = calendar;
+  private async putBack(batch: ContactRequest[], calendar?: ContactCalendar): Promise<void> {
+    if (calendar) this.s.calendar = calendar;
     this.s.messagesSent -= 1;
     const withdrawn = batch.filter((r) => this.inFlight.get(r.requestId));
     const reasons = new Map(withdrawn.map((r) => [r.requestId, this.inFlight.get(r.requestId) as string]));
