@@ -19,6 +19,8 @@ import { load } from './bench-machine';
 const BATCH = 500;
 /** Overdue by this many days: the policy's 7-day reminder is the step that applies at the start. */
 const DAYS_OVERDUE = 8;
+/** Sleeping only: due this many days ahead, so each invoice records its start and sleeps until its first reminder. */
+const DAYS_AHEAD = 30;
 
 export interface FillPlan {
   invoices: number;
@@ -27,6 +29,8 @@ export interface FillPlan {
   concurrency: number;
   policy: CollectionsPolicy;
   taskQueue: string;
+  /** Due weeks ahead (every invoice sleeps at once) instead of overdue (every invoice hands a reminder to its outreach). */
+  sleeping?: boolean;
 }
 
 export interface Fill {
@@ -41,10 +45,10 @@ export interface Fill {
 }
 
 /** Invoice `index` (0-based): five to a customer by default, amounts spread a little. */
-export function scaleInvoice(index: number, plan: Pick<FillPlan, 'perCustomer' | 'policy'>, now: number): InvoiceCollectionInput {
+export function scaleInvoice(index: number, plan: Pick<FillPlan, 'perCustomer' | 'policy' | 'sleeping'>, now: number): InvoiceCollectionInput {
   const id = `SCL-${String(index + 1).padStart(6, '0')}`;
   const customer = String(Math.floor(index / plan.perCustomer) + 1).padStart(6, '0');
-  const dueDate = addDays(isoDateOf(now), -DAYS_OVERDUE);
+  const dueDate = addDays(isoDateOf(now), plan.sleeping ? DAYS_AHEAD : -DAYS_OVERDUE);
   return {
     invoice: {
       invoiceId: id,

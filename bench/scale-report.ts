@@ -19,21 +19,27 @@ function temporalBytes(run: WaitingRun, snapshot: Snapshot): number {
 }
 
 /** The figures that can be put per invoice, for the growth table: a name, the unit, and the value. */
-export function perInvoice(run: ScaleRun): { name: string; unit: string; value: number }[] {
+export function perInvoice(run: ScaleRun | WaitingRun): { name: string; unit: string; value: number }[] {
   const n = run.settings.invoices;
-  const { empty, waiting, after, firing } = run;
-  const last = firing.lateness.at(-1) ?? NaN;
-  return [
+  const { empty, waiting } = run;
+  const engine = (snapshot: Snapshot) => (snapshot.databases.bytes[run.databases.engine] - empty.databases.bytes[run.databases.engine]) / n / 1024;
+  const whileWaiting = [
     { name: 'fill: start to settled', unit: 'ms', value: run.settledAt === undefined ? NaN : (run.settledAt - run.fill.startedAt) / n },
     { name: 'worker RSS while waiting (above idle)', unit: 'kB', value: (waiting.worker.rss - empty.worker.rss) / n / 1024 },
-    { name: 'worker peak RSS during the firing (above idle)', unit: 'kB', value: (run.peaks.worker - empty.worker.rss) / n / 1024 },
+    { name: 'worker RSS while waiting per cached workflow (above idle)', unit: 'kB', value: (waiting.worker.rss - empty.worker.rss) / Math.max(1, waiting.cached) / 1024 },
     { name: 'Temporal server RSS while waiting (above idle)', unit: 'kB', value: (waiting.server.rss - empty.server.rss) / n / 1024 },
     { name: 'Temporal databases while waiting (above empty)', unit: 'kB', value: (temporalBytes(run, waiting) - temporalBytes(run, empty)) / n / 1024 },
+    { name: 'engine database while waiting (above empty)', unit: 'kB', value: engine(waiting) },
+  ];
+  if (!('firing' in run)) return whileWaiting;
+  const { after, firing } = run;
+  const last = firing.lateness.at(-1) ?? NaN;
+  return [
+    ...whileWaiting,
+    { name: 'worker peak RSS during the firing (above idle)', unit: 'kB', value: (run.peaks.worker - empty.worker.rss) / n / 1024 },
     { name: 'Temporal databases after the firing (above empty)', unit: 'kB', value: (temporalBytes(run, after) - temporalBytes(run, empty)) / n / 1024 },
-    { name: 'engine database while waiting (above empty)', unit: 'kB', value: (waiting.databases.bytes[run.databases.engine] - empty.databases.bytes[run.databases.engine]) / n / 1024 },
-    { name: 'engine database after the firing (above empty)', unit: 'kB', value: (after.databases.bytes[run.databases.engine] - empty.databases.bytes[run.databases.engine]) / n / 1024 },
+    { name: 'engine database after the firing (above empty)', unit: 'kB', value: engine(after) },
     { name: 'firing: due moment to last reminder done', unit: 'ms', value: last / n },
-    { name: 'worker RSS while waiting per cached workflow (above idle)', unit: 'kB', value: (waiting.worker.rss - empty.worker.rss) / Math.max(1, waiting.cached) / 1024 },
     { name: 'firing: worker workflow tasks', unit: '', value: run.firingTasks.workflowTasks / n },
     { name: 'firing: workflow tasks that missed the cache', unit: '', value: run.firingTasks.cacheMisses / n },
     { name: 'firing: worker activities', unit: '', value: run.firingTasks.activities / n },
@@ -70,10 +76,10 @@ export function printWaiting(run: WaitingRun): void {
   line('workflows started (the server acknowledged each start)', `${fill.started} in ${s(fillMs)}`, `${(n / (fillMs / 1000)).toFixed(1)} / s`);
   if (fill.alreadyStarted > 0) line('starts answered "already started"', String(fill.alreadyStarted));
   if (fill.retries.size > 0) line('start attempts retried', [...fill.retries].map(([why, count]) => `${count} × ${why}`).join('; '));
-  line('settled: the worker idle, every reminder with its outreach',
+  line(settings.sleeping ? 'settled: the worker idle, every invoice asleep' : 'settled: the worker idle, every reminder with its outreach',
     run.settledAt === undefined ? 'not before the due moment' : `${s(run.settledAt - fill.startedAt)} after the first start`,
     run.settledAt === undefined ? '' : `${(n / ((run.settledAt - fill.startedAt) / 1000)).toFixed(1)} invoices / s`);
-  printSnapshot(run, run.waiting, `while all ${n} wait (${s(run.window.opensAt - run.waiting.at)} before the due moment)`);
+  printSnapshot(run, run.waiting, settings.sleeping ? `while all ${n} sleep` : `while all ${n} wait (${s(run.window.opensAt - run.waiting.at)} before the due moment)`);
 }
 
 /** The firing and the deployment after it. */
@@ -106,7 +112,7 @@ export function printFiring(run: ScaleRun, command: string): void {
 }
 
 /** Per-invoice figures side by side; ratio 1.00 means the figure grows in proportion to the invoices. */
-export function printGrowth(runs: ScaleRun[]): void {
+export function printGrowth(runs: (ScaleRun | WaitingRun)[]): void {
   if (runs.length < 2) return;
   const [first, ...rest] = runs;
   const header = ['per invoice', ...runs.map((run) => String(run.settings.invoices)), ...rest.map((run) => `ratio ${run.settings.invoices}/${first.settings.invoices}`)];

@@ -37,6 +37,8 @@ export interface ScaleSettings {
   fillRate: number;
   /** How long after the due moment the run waits for every reminder and then for the worker to go idle. */
   fireLimitMs: number;
+  /** Only fill and measure: every invoice due weeks ahead, asleep until its first reminder; no firing. */
+  sleeping?: boolean;
 }
 
 /** The deployment at one moment. */
@@ -91,6 +93,13 @@ const MARGIN_MS = 120_000;
 /** Idle for this long (backlogs empty, no task finished) counts as done. */
 const STILL_MS = 10_000;
 
+/** The worker's sticky cache size: WORKER_MAX_CACHED_WORKFLOWS, or the SDK's default (addDefaultWorkerOptions) for a heap limit like this process's: same node, same machine. */
+function cacheLimit(): WaitingRun['cacheLimit'] {
+  if (process.env.WORKER_MAX_CACHED_WORKFLOWS) return { size: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS), set: true };
+  const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
+  return { size: Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10), set: false };
+}
+
 const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
 
 async function openWorkflows(client: Client): Promise<Snapshot['open']> {
@@ -98,7 +107,9 @@ async function openWorkflows(client: Client): Promise<Snapshot['open']> {
   return { invoices: await count('invoiceCollection'), outreach: await count('customerOutreach') };
 }
 
-export async function runScale(settings: ScaleSettings): Promise<ScaleRun> {
+export async function runScale(settings: ScaleSettings & { sleeping: true }): Promise<WaitingRun>;
+export async function runScale(settings: ScaleSettings): Promise<ScaleRun>;
+export async function runScale(settings: ScaleSettings): Promise<ScaleRun | WaitingRun> {
   const startedAt = Date.now();
   const scratch = mkdtempSync(path.join(tmpdir(), 'collections-scale-'));
   const postgresDir = path.join(scratch, 'postgres');
@@ -154,23 +165,25 @@ export async function runScale(settings: ScaleSettings): Promise<ScaleRun> {
     if (!saved.saved) throw new Error('the scale policy could not be saved');
     const policy = await latestPolicy(db, saved.policy.policyId);
     const customers = Math.ceil(settings.invoices / settings.perCustomer);
-    console.log(`${settings.invoices} invoices of ${customers} customers, 8 days overdue; their reminders come due when the contact window opens at ${describeWindow(window)}`);
-    const filled = await alive(fill(db, client, { invoices: settings.invoices, perCustomer: settings.perCustomer, concurrency: settings.concurrency, policy, taskQueue: TASK_QUEUE }));
-    console.log(`  all ${settings.invoices} started in ${((filled.endedAt - filled.startedAt) / 1000).toFixed(0)} s; waiting for the worker to hand every reminder to its outreach   [${load()}]`);
+    console.log(settings.sleeping
+      ? `${settings.invoices} invoices of ${customers} customers, due in 30 days: each records its start and sleeps until its first reminder (no firing)`
+      : `${settings.invoices} invoices of ${customers} customers, 8 days overdue; their reminders come due when the contact window opens at ${describeWindow(window)}`);
+    const filled = await alive(fill(db, client, {
+      invoices: settings.invoices, perCustomer: settings.perCustomer, concurrency: settings.concurrency, policy, taskQueue: TASK_QUEUE, sleeping: settings.sleeping,
+    }));
+    console.log(`  all ${settings.invoices} started in ${((filled.endedAt - filled.startedAt) / 1000).toFixed(0)} s; waiting for the worker to ${settings.sleeping ? 'put every invoice to sleep' : 'hand every reminder to its outreach'}   [${load()}]`);
     const watch = { metricsAddress, connection, namespace: cluster.namespace, taskQueue: TASK_QUEUE, workerPid: pids.worker };
     const settledAt = await alive(waitUntilIdle(watch, { stillMs: STILL_MS, deadline: window.opensAt - 60_000, label: 'fill' }));
+    if (settings.sleeping) {
+      const sleepingRun: WaitingRun = { settings, customers, window, deployedIn, fill: filled, settledAt, empty, waiting: await snapshot(), databases, cacheLimit: cacheLimit() };
+      printWaiting(sleepingRun);
+      return sleepingRun;
+    }
     if (settledAt === undefined) console.log(`  the fill was still running a minute before the due moment: the firing below overlaps it (lower SCALE_FILL_RATE)`);
     else console.log(`  settled ${((settledAt - filled.startedAt) / 1000).toFixed(0)} s after the first start; due moment in ${((window.opensAt - Date.now()) / 1000).toFixed(0)} s   [${load()}]`);
 
     await alive(sleepUntil(window.opensAt - 45_000));
-    const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
-    const waitingRun: WaitingRun = {
-      settings, customers, window, deployedIn, fill: filled, settledAt, empty, waiting: await snapshot(), databases,
-      // Otherwise the SDK's default (addDefaultWorkerOptions in @temporalio/worker) for a heap limit like this process's: same node, same machine.
-      cacheLimit: process.env.WORKER_MAX_CACHED_WORKFLOWS
-        ? { size: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS), set: true }
-        : { size: Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10), set: false },
-    };
+    const waitingRun: WaitingRun = { settings, customers, window, deployedIn, fill: filled, settledAt, empty, waiting: await snapshot(), databases, cacheLimit: cacheLimit() };
     printWaiting(waitingRun);
     await alive(sleepUntil(window.opensAt - 2_000));
     const workerReset = resetPeak(pids.worker);
