@@ -45,6 +45,9 @@ type Scenario = (env: TestWorkflowEnvironment, start: Start, db: Pool) => Promis
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
 
 /** Each scenario drives one invoice through a path and returns its handle once the workflow is closed. */
+/** Contact every day, inside business hours 9–17 in the customer's zone. */
+const NINE_TO_FIVE_POLICY = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, businessHours: { startHour: 9, endHour: 17 } } };
+
 const SCENARIOS: Record<string, Scenario> = {
   'full-life-written-off': async (env, start) => {
     const handle = await start(5);
@@ -165,7 +168,7 @@ const SCENARIOS: Record<string, Scenario> = {
     return handle;
   },
   'v5-outreach-withdrawn-on-hold-paid': async (env, start) => {
-    const policy = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, businessHours: { startHour: 9, endHour: 17 } } };
+    const policy = NINE_TO_FIVE_POLICY;
     const handle = await start(5, { policy, customer: { customerId: 'C-V5-NIGHT', timeZone: 'Pacific/Auckland' } });
     const asked = Date.parse(`${addDays(isoDateOf(await env.currentTimeMs()), 2)}T09:00:00Z`);
     await env.sleep(asked + 60_000 - (await env.currentTimeMs())); // the request waits for 09:00 in Auckland
@@ -208,7 +211,7 @@ const SCENARIOS: Record<string, Scenario> = {
   // Recorded after the outreach calendar (v8): the customer's open hours fetched once; a zone corrected since turns the next
   // message back (nothing sent) until the new hours.
   'v8-outreach-calendar-zone-moved-paid': async (env, start, db) => {
-    const policy = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, businessHours: { startHour: 9, endHour: 17 } } };
+    const policy = NINE_TO_FIVE_POLICY;
     const customer = { customerId: 'C-V8-MOVED', timeZone: 'UTC' };
     const handle = await start(4, { policy, customer });
     await env.sleep(3 * DAY); // the upcoming reminder, by the hours in UTC
@@ -244,7 +247,7 @@ const SCENARIOS: Record<string, Scenario> = {
   // Recorded after registration told the outreach of a customer's new zone (v11): it fetches the hours again before the next
   // message, so a zone that opens earlier is used at once.
   'v11-outreach-hours-changed-paid': async (env, start, db) => {
-    const policy = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, businessHours: { startHour: 9, endHour: 17 } } };
+    const policy = NINE_TO_FIVE_POLICY;
     const customer = { customerId: 'C-V11-MOVED', timeZone: 'America/Los_Angeles' };
     const handle = await start(4, { policy, customer });
     await env.sleep(3 * DAY); // the upcoming reminder, at 09:00 in Los Angeles
