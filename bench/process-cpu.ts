@@ -1,12 +1,12 @@
 /**
- * CPU time by process, read from /proc: this process (API, clients, worker), the Temporal server
- * and Postgres. On two shared cores a rate is bounded by the CPU each operation costs all of them
+ * CPU time by process, read from /proc: this process (API, clients, worker), the engine's processes
+ * it started (a worker or an API of their own), the Temporal server and Postgres. On two shared cores a rate is bounded by the CPU each operation costs all of them
  * together, so the benchmarks print that cost next to the rates.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** The processes a benchmark's CPU is split between. */
-export type Group = 'this process' | 'temporal server' | 'postgres';
+export type Group = 'this process' | 'engine processes' | 'temporal server' | 'postgres';
 
 /** CPU used so far by each process of a group, by process id. */
 export type CpuByProcess = Map<number, { group: Group; cpuMs: number }>;
@@ -43,7 +43,9 @@ function processesByGroup(): { group: Group; stat: ProcessStat }[] {
     const group: Group | undefined = stat.pid === process.pid ? 'this process'
       : !startedHere(stat) ? undefined
         : stat.command === 'postgres' ? 'postgres'
-          : stat.command === 'temporal' ? 'temporal server' : undefined;
+          // the CLI's dev server is `temporal`; the server built from its Go module is `server`
+          : stat.command === 'temporal' || stat.command === 'server' ? 'temporal server'
+            : stat.command === 'node' ? 'engine processes' : undefined;
     if (group) grouped.push({ group, stat });
   }
   return grouped;

@@ -1,6 +1,7 @@
 /** Prints the scale benchmark's figures for one size, and how the per-invoice figures grow between sizes. */
 import { load } from './bench-machine';
 import { percentile } from './latency';
+import { formatPerOperation } from './process-cpu';
 import type { ScaleRun, Snapshot, WaitingRun } from './scale-run';
 import { describeWindow } from './scale-window';
 
@@ -79,6 +80,7 @@ export function printWaiting(run: WaitingRun): void {
   line(settings.sleeping ? 'settled: the worker idle, every invoice asleep' : 'settled: the worker idle, every reminder with its outreach',
     run.settledAt === undefined ? 'not before the due moment' : `${s(run.settledAt - fill.startedAt)} after the first start`,
     run.settledAt === undefined ? '' : `${(n / ((run.settledAt - fill.startedAt) / 1000)).toFixed(1)} invoices / s`);
+  line('CPU per invoice until settled (idle seconds included)', formatPerOperation(run.fillCpu, n));
   printSnapshot(run, run.waiting, settings.sleeping ? `while all ${n} sleep` : `while all ${n} wait (${s(run.window.opensAt - run.waiting.at)} before the due moment)`);
 }
 

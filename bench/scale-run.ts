@@ -19,6 +19,7 @@ import { freePort } from '../test/support/free-port';
 import { startResendStandIn } from '../test/support/resend-stand-in';
 import { startTemporalCluster } from '../test/support/temporal-cluster';
 import { load } from './bench-machine';
+import { cpuBetween, cpuByProcess, type Group } from './process-cpu';
 import { printWaiting } from './scale-report';
 import { fill, type Fill } from './scale-fill';
 import { keepKeysOnly, watchFiring, type Firing } from './scale-firing';
@@ -66,6 +67,8 @@ export interface WaitingRun {
   fill: Fill;
   /** When the worker finished the fill's work (every request with its customer's outreach), or undefined if the due moment came first. */
   settledAt?: number;
+  /** CPU each process used from the first start until the worker settled (or the due moment came). */
+  fillCpu: Map<Group, number>;
   /** Before the fill, and while all N wait. */
   empty: Snapshot;
   waiting: Snapshot;
@@ -168,14 +171,16 @@ export async function runScale(settings: ScaleSettings): Promise<ScaleRun | Wait
     console.log(settings.sleeping
       ? `${settings.invoices} invoices of ${customers} customers, due in 30 days: each records its start and sleeps until its first reminder (no firing)`
       : `${settings.invoices} invoices of ${customers} customers, 8 days overdue; their reminders come due when the contact window opens at ${describeWindow(window)}`);
+    const cpuBefore = cpuByProcess();
     const filled = await alive(fill(db, client, {
       invoices: settings.invoices, perCustomer: settings.perCustomer, concurrency: settings.concurrency, policy, taskQueue: TASK_QUEUE, sleeping: settings.sleeping,
     }));
     console.log(`  all ${settings.invoices} started in ${((filled.endedAt - filled.startedAt) / 1000).toFixed(0)} s; waiting for the worker to ${settings.sleeping ? 'put every invoice to sleep' : 'hand every reminder to its outreach'}   [${load()}]`);
     const watch = { metricsAddress, connection, namespace: cluster.namespace, taskQueue: TASK_QUEUE, workerPid: pids.worker };
     const settledAt = await alive(waitUntilIdle(watch, { stillMs: STILL_MS, deadline: window.opensAt - 60_000, label: 'fill' }));
+    const fillCpu = cpuBetween(cpuBefore, cpuByProcess());
     if (settings.sleeping) {
-      const sleepingRun: WaitingRun = { settings, customers, window, deployedIn, fill: filled, settledAt, empty, waiting: await snapshot(), databases, cacheLimit: cacheLimit() };
+      const sleepingRun: WaitingRun = { settings, customers, window, deployedIn, fill: filled, settledAt, fillCpu, empty, waiting: await snapshot(), databases, cacheLimit: cacheLimit() };
       printWaiting(sleepingRun);
       return sleepingRun;
     }
@@ -183,7 +188,7 @@ export async function runScale(settings: ScaleSettings): Promise<ScaleRun | Wait
     else console.log(`  settled ${((settledAt - filled.startedAt) / 1000).toFixed(0)} s after the first start; due moment in ${((window.opensAt - Date.now()) / 1000).toFixed(0)} s   [${load()}]`);
 
     await alive(sleepUntil(window.opensAt - 45_000));
-    const waitingRun: WaitingRun = { settings, customers, window, deployedIn, fill: filled, settledAt, empty, waiting: await snapshot(), databases, cacheLimit: cacheLimit() };
+    const waitingRun: WaitingRun = { settings, customers, window, deployedIn, fill: filled, settledAt, fillCpu, empty, waiting: await snapshot(), databases, cacheLimit: cacheLimit() };
     printWaiting(waitingRun);
     await alive(sleepUntil(window.opensAt - 2_000));
     const workerReset = resetPeak(pids.worker);
