@@ -270,6 +270,20 @@ const SCENARIOS: Record<string, Scenario> = {
     await second.signal(cancelInvoiceSignal, { reason: 'recorded' });
     return handle;
   },
+  // Recorded after an invoice's start was recorded by a local activity in its first workflow task (v13): a new invoice
+  // sleeps after one task; one registered overdue acts on its step in that same task.
+  'v13-started-in-one-task-paid': async (env, start) => {
+    const handle = await start(10);
+    await env.sleep(10 * DAY); // the upcoming reminder and the due-date notice
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    return handle;
+  },
+  'v13-overdue-start-in-one-task-paid': async (env, start) => {
+    const handle = await start(-36); // the collector's call task opens at the start
+    await env.sleep(DAY);
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    return handle;
+  },
   'v2-continued-as-new': async (env, start) => {
     const handle = await start(-20, { historyEventLimit: 40 });
     const firstRun = (await handle.describe()).runId;

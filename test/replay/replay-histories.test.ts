@@ -46,6 +46,7 @@ const RELEASES: { version: number; patches: string[] }[] = [
   { version: 9, patches: ['payment-wakes-when-due'] },
   { version: 10, patches: ['close-with-posting'] },
   { version: 12, patches: ['outreach-merge-with-company'] },
+  { version: 13, patches: ['start-in-one-task'] },
 ];
 
 function patchesIn(file: string): string[] {

@@ -248,6 +248,24 @@ test('cancel (invoice voided) ends collection cleanly', async () => {
   expect(events.at(-1)).toEqual({ type: 'invoice_cancelled', summary: 'cancelled: invoice voided' });
 });
 
+test('a new invoice records its start and goes to sleep in one workflow task, with no activity task', async () => {
+  const input = await start({ dueInDays: 30 });
+  const handle = handleOf(input);
+  let events: NonNullable<Awaited<ReturnType<typeof handle.fetchHistory>>['events']> = [];
+  for (let tries = 0; !events.some((event) => event.timerStartedEventAttributes) && tries < 100; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    events = (await handle.fetchHistory()).events ?? [];
+  }
+  const untilAsleep = events.slice(0, events.findIndex((event) => event.timerStartedEventAttributes) + 1);
+  expect(untilAsleep.filter((event) => event.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+  expect(untilAsleep.filter((event) => event.activityTaskScheduledEventAttributes)).toHaveLength(0);
+  expect(untilAsleep.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
+  expect(await rows('SELECT summary FROM collection_events WHERE invoice_id = $1', [input.invoice.invoiceId]))
+    .toEqual([{ summary: 'collection started at -30 days past due' }]);
+  await handle.signal(cancelInvoiceSignal, { reason: 'issued in error' });
+  expect((await handle.result()).status).toBe('cancelled');
+});
+
 test('a cancel that arrives with the start wins over the step due at start', async () => {
   const input = invoiceInput({ dueInDays: -40, now: await env.currentTimeMs() });
   await saveInvoice(db.pool, input);

@@ -5,7 +5,7 @@
 import { addCharge, waiveCharges } from '../../src/domain/invoice-balance';
 import { interestToPost, lateFeeFor } from '../../src/domain/late-charges';
 import type { CarriedState, InvoiceState, WaiverInput } from './definitions';
-import type { Effects, PostingRunner } from './effects';
+import type { Effects, EffectRunner } from './effects';
 import type { Invoice } from './invoice';
 
 export class Charges {
@@ -17,7 +17,7 @@ export class Charges {
 
 
   /** Posts the interest accrued since the last posting (see src/domain/late-charges for the rounding rule). */
-  async postInterest(runner: PostingRunner = 'activity'): Promise<void> {
+  async postInterest(runner: EffectRunner = 'activity'): Promise<void> {
     const terms = this.invoice.policy.interest;
     if (!terms.enabled || this.s.waived.interest || this.invoice.closed) return;
     const toDay = this.invoice.daysPastDue();

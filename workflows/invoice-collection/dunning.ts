@@ -17,7 +17,7 @@ import { activities, type Effects } from './effects';
 import type { Escalations } from './escalations';
 import type { Invoice } from './invoice';
 import type { Notices } from './notices';
-import { CONTACT_RESUMES, LIFECYCLE_V3 } from './patches';
+import { CONTACT_RESUMES, LIFECYCLE_V3, START_IN_ONE_TASK } from './patches';
 
 export class Dunning {
   private readonly s: CarriedState;
@@ -48,7 +48,7 @@ export class Dunning {
     const skippedNote = missed.length > 0 ? `; skipped ${this.s.skippedSteps.join(', ')}` : '';
     await this.effects.record('started', 'collection_started', `collection started at ${age} days past due${skippedNote}`, {
       daysPastDue: age, skippedSteps: this.s.skippedSteps, policy: { policyId: invoice.policy.policyId, version: invoice.policy.version },
-    });
+    }, patched(START_IN_ONE_TASK) ? 'local' : 'activity');
     // A cancel or payment may have arrived while the start was recorded.
     if (current && !pastReview && !invoice.closed) await this.perform(current);
   }

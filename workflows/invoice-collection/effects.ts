@@ -21,16 +21,17 @@ export const activities = proxyActivities<CollectionsActivities>({
 });
 
 /**
- * Ledger postings a caller waits on (a payment's answer): run by the worker inside the workflow task,
- * with the same retries; each is a Postgres transaction keyed like the activities above.
+ * Effects run by the worker inside the workflow task, with the same retries, each a Postgres
+ * transaction keyed like the activities above: ledger postings a caller waits on (a payment's
+ * answer), and the start's timeline entry (one task for a new invoice instead of three).
  */
 export const localActivities = proxyLocalActivities<CollectionsActivities>({
   startToCloseTimeout: '1 minute',
   retry: RETRY_UNTIL_BACK,
 });
 
-/** Where a ledger posting runs: an activity task, or a local activity when a caller waits on it. */
-export type PostingRunner = 'activity' | 'local';
+/** Where an effect runs: an activity task, or a local activity inside the workflow task. */
+export type EffectRunner = 'activity' | 'local';
 
 /**
  * Customer contact: one attempt per activity, the workflow owning the retries (customer-contact.ts).
@@ -51,8 +52,8 @@ export class Effects {
   }
 
   /** Records a timeline entry (and the read model's row). */
-  async record(keySuffix: string, type: string, summary: string, data: Record<string, unknown>): Promise<void> {
-    await activities.recordCollectionEvent.executeWithOptions({ summary }, [this.invoice.event(keySuffix, type, summary, data)]);
+  async record(keySuffix: string, type: string, summary: string, data: Record<string, unknown>, runner: EffectRunner = 'activity'): Promise<void> {
+    await (runner === 'local' ? localActivities : activities).recordCollectionEvent.executeWithOptions({ summary }, [this.invoice.event(keySuffix, type, summary, data)]);
   }
 
   /**
@@ -98,7 +99,7 @@ export class Effects {
 
   /** Posts a ledger entry in the invoice's currency. */
   async postLedger(keySuffix: string, kind: LedgerEntryKind, amountMinor: number, summary: string, data: Record<string, unknown> = {}, paymentId?: string,
-    runner: PostingRunner = 'activity', carries: Pick<LedgerPosting, 'recordedBefore' | 'closesInvoice'> = {}): Promise<void> {
+    runner: EffectRunner = 'activity', carries: Pick<LedgerPosting, 'recordedBefore' | 'closesInvoice'> = {}): Promise<void> {
     const event = this.invoice.event(keySuffix, kind, summary, { ...data, amountMinor });
     const posting: LedgerPosting = { kind, currency: this.s.balance.currency, amountMinor, paymentId, event, ...carries };
     await (runner === 'local' ? localActivities : activities).postLedgerEntry.executeWithOptions({ summary }, [posting]);

@@ -67,3 +67,10 @@ export const PAYMENT_WAKES_WHEN_DUE = 'payment-wakes-when-due';
  * own task-closing activity then runs only for closes without a posting (a cancel). Deprecate as CONTACT_GUARD.
  */
 export const CLOSE_WITH_POSTING = 'close-with-posting';
+
+/**
+ * An invoice records its start by a local activity inside its first workflow task, so a new invoice
+ * costs the server and the worker one workflow task before it sleeps (or acts on its first step)
+ * instead of a task, an activity task and a second task. Deprecate as CONTACT_GUARD.
+ */
+export const START_IN_ONE_TASK = 'start-in-one-task';
