@@ -43,6 +43,15 @@ type StartOptions = Omit<InvoiceOptions, 'now' | 'dueInDays'> & { historyEventLi
 type Start = (dueInDays: number, options?: StartOptions) => Promise<WorkflowHandle>;
 type Scenario = (env: TestWorkflowEnvironment, start: Start, db: Pool) => Promise<WorkflowHandle>;
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+/** The fixtures' invoice paid in full (1,250.00) as payment p-1. */
+const payInFull = (handle: WorkflowHandle) => handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+/** An invoice started `dueInDays` from its due date, left to run for `ms`, then paid in full. */
+const paidAfter = (dueInDays: number, ms: number): Scenario => async (env, start) => {
+  const handle = await start(dueInDays);
+  await env.sleep(ms);
+  await payInFull(handle);
+  return handle;
+};
 
 /** Each scenario drives one invoice through a path and returns its handle once the workflow is closed. */
 /** Contact every day, inside business hours 9–17 in the customer's zone. */
@@ -112,7 +121,7 @@ const SCENARIOS: Record<string, Scenario> = {
     const policy = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, holidays: [holiday] } };
     const handle = await start(1, { policy });
     await env.sleep(5 * DAY);
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    await payInFull(handle);
     return handle;
   },
   // Recorded after the contact guard (v4): a hold's missed final notice sent when it ends, the hand-off after it.
@@ -123,15 +132,10 @@ const SCENARIOS: Record<string, Scenario> = {
     await env.sleep(37 * DAY); // the 7, 15 and 30-day notices fall inside the hold
     await handle.executeUpdate(releaseHoldUpdate, { args: [{ holdId: 'H-1', releasedBy: 'manager' }] });
     await env.sleep(55 * DAY); // legal at day 90: its letter follows the final notice
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    await payInFull(handle);
     return handle;
   },
-  'v4-late-start-final-notice-before-legal-letter-paid': async (env, start) => {
-    const handle = await start(-95);
-    await env.sleep(5 * DAY);
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
-    return handle;
-  },
+  'v4-late-start-final-notice-before-legal-letter-paid': paidAfter(-95, 5 * DAY),
   'v4-small-balance-written-off': async (env, start) => {
     const handle = await start(-3);
     await env.sleep(DAY / 4);
@@ -153,7 +157,7 @@ const SCENARIOS: Record<string, Scenario> = {
     await env.sleep(10 * DAY);
     await handle.executeUpdate(resolveDisputeUpdate, { args: [{ disputeId: 'D-1', inFavourOf: 'company', resolvedBy: 'operations' }] });
     await env.sleep(DAY);
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    await payInFull(handle);
     return handle;
   },
   // Recorded after customer outreach (v5): contact goes through the customer's outreach workflow.
@@ -164,7 +168,7 @@ const SCENARIOS: Record<string, Scenario> = {
     const other = await start(5, { policy, customer, amountMinor: 40_000 });
     await env.sleep(3 * DAY); // both upcoming reminders travel as one message
     await other.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-2', amount: usd(40_000) }] });
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    await payInFull(handle);
     return handle;
   },
   'v5-outreach-withdrawn-on-hold-paid': async (env, start) => {
@@ -176,7 +180,7 @@ const SCENARIOS: Record<string, Scenario> = {
     await env.sleep(DAY);
     await handle.executeUpdate(releaseHoldUpdate, { args: [{ holdId: 'H-1' }] });
     await env.sleep(DAY);
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    await payInFull(handle);
     return handle;
   },
   // Recorded after channels (v6): a message that bounced is delivered again by the customer's outreach.
@@ -188,7 +192,7 @@ const SCENARIOS: Record<string, Scenario> = {
     await env.client.workflow.getHandle(customerOutreachWorkflowId(customer.customerId))
       .signal(redeliverMessageSignal, { messageKey: `invoice-${invoiceId}/step/reminder-upcoming`, reason: 'email bounced (Permanent: mailbox does not exist)' });
     await env.sleep(DAY);
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    await payInFull(handle);
     return handle;
   },
   // Recorded after fewer actions (v7): later requests signalled to the running outreach, steps upsert only worklist changes,
@@ -217,7 +221,7 @@ const SCENARIOS: Record<string, Scenario> = {
     await env.sleep(3 * DAY); // the upcoming reminder, by the hours in UTC
     await db.query("UPDATE customers SET time_zone = 'America/Los_Angeles' WHERE customer_id = $1", [customer.customerId]);
     await env.sleep(3 * DAY); // the 1-day reminder, turned back at 09:00 UTC, sent at 09:00 in Los Angeles
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    await payInFull(handle);
     return handle;
   },
   // Recorded after payments stopped waking the main loop (v9): a partial payment leaves its timer running; only a balance
@@ -238,12 +242,7 @@ const SCENARIOS: Record<string, Scenario> = {
     await handle.executeUpdate(decideWriteOffUpdate, { args: [{ approved: true, decidedBy: 'controller@example.com', role: 'ar-manager', note: 'uncollectible' }] });
     return handle;
   },
-  'v10-paid-off-tasks-closed': async (env, start) => {
-    const handle = await start(-36); // the collector's call task opens at the start
-    await env.sleep(DAY);
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
-    return handle;
-  },
+  'v10-paid-off-tasks-closed': paidAfter(-36, DAY), // the collector's call task opens at the start
   // Recorded after registration told the outreach of a customer's new zone (v11): it fetches the hours again before the next
   // message, so a zone that opens earlier is used at once.
   'v11-outreach-hours-changed-paid': async (env, start, db) => {
@@ -254,7 +253,7 @@ const SCENARIOS: Record<string, Scenario> = {
     await db.query("UPDATE customers SET time_zone = 'UTC' WHERE customer_id = $1", [customer.customerId]);
     await env.client.workflow.getHandle(customerOutreachWorkflowId(customer.customerId)).signal(customerHoursChangedSignal, { timeZone: 'UTC' });
     await env.sleep(3 * DAY); // the 1-day reminder at 09:00 UTC, by the hours fetched again
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    await payInFull(handle);
     return handle;
   },
   // Recorded after the outreach stopped waiting to merge for a customer with no other open invoice (v12): the first reminder
@@ -266,24 +265,14 @@ const SCENARIOS: Record<string, Scenario> = {
     await env.sleep(3 * DAY); // the upcoming reminder, alone and at once
     const second = await start(5, { policy, customer }); // its upcoming reminder falls on the first's 1-day reminder
     await env.sleep(3 * DAY); // one message for both, after the merge window
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
+    await payInFull(handle);
     await second.signal(cancelInvoiceSignal, { reason: 'recorded' });
     return handle;
   },
   // Recorded after an invoice's start was recorded by a local activity in its first workflow task (v13): a new invoice
   // sleeps after one task; one registered overdue acts on its step in that same task.
-  'v13-started-in-one-task-paid': async (env, start) => {
-    const handle = await start(10);
-    await env.sleep(10 * DAY); // the upcoming reminder and the due-date notice
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
-    return handle;
-  },
-  'v13-overdue-start-in-one-task-paid': async (env, start) => {
-    const handle = await start(-36); // the collector's call task opens at the start
-    await env.sleep(DAY);
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(125_000) }] });
-    return handle;
-  },
+  'v13-started-in-one-task-paid': paidAfter(10, 10 * DAY), // the upcoming reminder and the due-date notice
+  'v13-overdue-start-in-one-task-paid': paidAfter(-36, DAY), // the collector's call task opens at the start
   'v2-continued-as-new': async (env, start) => {
     const handle = await start(-20, { historyEventLimit: 40 });
     const firstRun = (await handle.describe()).runId;
