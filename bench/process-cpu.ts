@@ -1,7 +1,8 @@
 /**
  * CPU time by process, read from /proc: this process (API, clients, worker), the engine's processes
- * it started (a worker or an API of their own), the Temporal server and Postgres. On two shared cores a rate is bounded by the CPU each operation costs all of them
- * together, so the benchmarks print that cost next to the rates.
+ * it started (a worker or an API of their own), the Temporal server and Postgres. On two shared
+ * cores a rate is bounded by the CPU each operation costs all of them together, so the benchmarks
+ * print that cost next to the rates.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
