@@ -50,7 +50,9 @@ function allowedOf(schema: JsonSchema): string {
   const variants = schema.anyOf ?? [schema];
   for (const variant of variants) {
     const own = variant.type === 'array' && variant.items ? variant.items : variant;
-    if (own.enum) parts.push(own.enum.map(code).join(', '));
+    // A long list (currencies, time zones) is for machines: its description says what it holds.
+    if (own.enum && own.enum.length <= 20) parts.push(own.enum.map(code).join(', '));
+    else if (own.enum && !own.description) parts.push(`one of ${own.enum.length} values`);
     if (own.propertyNames?.enum) parts.push(`keys: ${own.propertyNames.enum.map(code).join(', ')}`);
     if (meaningful(own.minimum) || meaningful(own.exclusiveMinimum) || meaningful(own.maximum)) {
       const low = meaningful(own.minimum) ? String(own.minimum) : meaningful(own.exclusiveMinimum) ? `>${own.exclusiveMinimum}` : '';

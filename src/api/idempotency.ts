@@ -2,8 +2,9 @@
  * `Idempotency-Key` on POST (optional; the signed webhooks dedupe by event id instead). The first
  * request with a key, per API key, runs and its answer is stored; a retry with the same key, method,
  * path and body (compared as canonical JSON) gets that answer again, marked `Idempotent-Replayed:
- * true`, without running. The same key with another request is a 422 that runs nothing; a retry while
- * the first is still being answered a 409. An answer of 500 or more is not stored, so a retry runs
+ * true`, without running. The same key with another request is a 409 that runs nothing (a conflict with
+ * the request the key already names, as a payment id reused with another amount is; 422 is kept for a
+ * body to fix); a retry while the first is still being answered a 409 too. An answer of 500 or more is not stored, so a retry runs
  * again. Keys are kept for a day by default (IDEMPOTENCY_KEY_TTL_HOURS) after the first request.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -173,7 +174,7 @@ export function idempotency(deps: ApiDependencies): RequestHandler {
         res.setHeader('Retry-After', '1');
         throw headerProblem(409, 'Request in progress', 'a request with this key is still being answered; retry once it is');
       case 'other-request':
-        throw headerProblem(422, 'Idempotency key reused',
+        throw headerProblem(409, 'Idempotency key reused',
           `was used in the last ${hours} h for another request (${claim.request} with a different body, or another route); send a new key for a new request`);
     }
   };

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { toneSchema } from '../domain/policy/schema';
 import { TemplateLibrary } from '../notices/template-library';
-import { previewAsText, previewTemplate } from '../notices/template-preview';
+import { previewAsHtml, previewAsText, previewTemplate } from '../notices/template-preview';
 
 const USAGE = 'usage: template list | template preview <name> [--tone friendly|neutral|firm] [--format text|html|json]';
 
@@ -44,11 +44,7 @@ function printPreview(library: TemplateLibrary, name: string, tone: string, form
     process.stderr.write(`no template "${name}"; see: template list\n`);
     return 1;
   }
-  if (format === 'html' && preview.html === undefined) {
-    process.stderr.write(`${name} is a ${preview.kind}, text only: use --format text or json\n`);
-    return 2;
-  }
-  if (format === 'html') process.stdout.write(preview.html as string);
+  if (format === 'html') process.stdout.write(previewAsHtml(preview));
   else if (format === 'json') process.stdout.write(`${JSON.stringify(preview, null, 2)}\n`);
   else process.stdout.write(previewAsText(preview));
   return 0;

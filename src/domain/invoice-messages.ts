@@ -6,28 +6,43 @@
  */
 import { z } from 'zod';
 import { isIsoDate } from './calendar';
-import { isKnownCurrency } from './money';
+import { isKnownCurrency, knownCurrencies } from './money';
 import { DISPUTE_CATEGORIES } from './policy/account-handling';
 import { escalationLevelSchema } from './policy/schema';
 
 // Control characters (NUL above all) cannot be stored and never belong in these fields; free text
 // may keep its line breaks and tabs.
-const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const TEXT_CONTROLS = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f';
+const CONTROL_IN_TEXT = new RegExp(`[${TEXT_CONTROLS}]`);
 // A one-line value can reach an email header or subject: no line break, tab or other control
 // character (C0, DEL, C1, the Unicode line and paragraph separators).
-export const CONTROL_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const LINE_CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029';
+export const CONTROL_IN_LINE = new RegExp(`[${LINE_CONTROLS}]`);
 // Bidirectional overrides and isolates make a name display as something else than what it is.
-const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
+const BIDI_CONTROL = new RegExp(`[${BIDI_CONTROLS}]`);
 
 // Half of a UTF-16 surrogate pair on its own is not text: Postgres refuses it in a jsonb document.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const WELL_FORMED = 'must be well-formed Unicode (no unpaired surrogate)';
 
+/**
+ * The refinements below as one JSON Schema pattern, for the OpenAPI document. The value is trimmed
+ * first, so any blanks around it; what is left is not empty, starts and ends with a character that is
+ * not blank, and holds none of `excluded` and no lone surrogate. A client that checks the document
+ * sends what the API accepts.
+ */
+function documentedPattern(excluded: string): string {
+  const inside = `[^${excluded}\\ud800-\\udfff]`;
+  const edge = `[^\\s${excluded}\\ud800-\\udfff]`;
+  return `^\\s*${edge}(${inside}*${edge})?\\s*$`;
+}
+
 /** Free text of bounded length (a reason, a note): line breaks allowed, other control characters not. */
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
   .refine((value) => !CONTROL_IN_TEXT.test(value), 'must not contain control characters')
   .refine((value) => !LONE_SURROGATE.test(value), WELL_FORMED)
-  .describe(`text, at most ${max} characters; line breaks allowed, other control characters not`);
+  .meta({ description: `text, at most ${max} characters; line breaks allowed, other control characters not`, pattern: documentedPattern(TEXT_CONTROLS) });
 
 /**
  * A one-line value of bounded length — a name, a number, who decided: it may reach an email's
@@ -37,12 +52,18 @@ export const singleLine = (max: number) => z.string().trim().min(1, 'must not be
   .refine((value) => !CONTROL_IN_LINE.test(value), 'must be one line without control characters (no line breaks or tabs)')
   .refine((value) => !BIDI_CONTROL.test(value), 'must not contain Unicode bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)')
   .refine((value) => !LONE_SURROGATE.test(value), WELL_FORMED)
-  .describe(`one line, at most ${max} characters; no control characters, no bidirectional overrides or isolates`);
+  .meta({
+    description: `one line, at most ${max} characters; no control characters, no bidirectional overrides or isolates`,
+    pattern: documentedPattern(LINE_CONTROLS + BIDI_CONTROLS),
+  });
 
 /** The earliest payment date accepted: older ones are data-entry errors (a 1970 epoch default, a two-digit year). */
 export const EARLIEST_PAYMENT = '2000-01-01T00:00:00Z';
 /** How far ahead of this server's clock a payer system's clock may run. */
 export const PAYMENT_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** One business key as a pattern without anchors, its length included: lists of keys are built from it. */
+export const BUSINESS_KEY_PATTERN = '[A-Za-z0-9][A-Za-z0-9._:-]{0,99}';
 
 /** A business key that becomes part of a workflow id. */
 export const businessKey = z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters')
@@ -57,7 +78,8 @@ export const isoDate = z.string()
 export const moneySchema = z.object({
   amountMinor: z.number({ error: 'must be a number' }).int('must be an integer number of minor units (cents), not a decimal')
     .positive('must be greater than zero').max(Number.MAX_SAFE_INTEGER, 'is too large'),
-  currency: z.string().refine(isKnownCurrency, 'must be an ISO 4217 currency code in upper case, such as USD').describe('ISO 4217 code in upper case, such as USD'),
+  currency: z.string().refine(isKnownCurrency, 'must be an ISO 4217 currency code in upper case, such as USD')
+    .meta({ description: 'ISO 4217 code in upper case, such as USD', enum: knownCurrencies() }),
 }).strict();
 
 

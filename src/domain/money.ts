@@ -20,6 +20,11 @@ const CURRENCY_CODE = /^[A-Z]{3}$/;
 // Codes for testing, "no currency", precious metals and fund units: not money an invoice is billed in.
 const NOT_BILLABLE = new Set(['XTS', 'XXX', 'XAU', 'XAG', 'XPT', 'XPD', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XSU', 'XUA', 'BOV', 'CHE', 'CHW', 'CLF', 'COU', 'MXV', 'USN', 'UYI', 'UYW']);
 
+/** Every code `isKnownCurrency` accepts, for documents that list them (the OpenAPI document). */
+export function knownCurrencies(): string[] {
+  return currencyCodes.codes().filter(isKnownCurrency).sort();
+}
+
 /** True for an active ISO 4217 currency an invoice can be billed in. */
 export function isKnownCurrency(code: string): boolean {
   return CURRENCY_CODE.test(code) && !NOT_BILLABLE.has(code) && currencyCodes.code(code) !== undefined;

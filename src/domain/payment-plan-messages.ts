@@ -10,7 +10,7 @@ import { businessKey, cancelMessage, moneySchema, paymentMessage, singleLine, te
 export const planProposalMessage = z.object({
   planId: businessKey,
   invoiceIds: z.array(businessKey).min(1, 'must name at least one invoice').max(50, 'must name at most 50 invoices')
-    .refine((ids) => new Set(ids).size === ids.length, 'must not name an invoice twice'),
+    .refine((ids) => new Set(ids).size === ids.length, 'must not name an invoice twice').meta({ uniqueItems: true }),
   /** Days from the agreement to the last installment: a standard 30, 60 or 90, or a custom term. */
   termDays: z.number({ error: 'must be a number' }).int('must be a whole number of days').min(7, 'must be at least 7 days').max(730, 'must be at most 730 days'),
   /** Default: one a month (at least two), as a standard plan has. */

@@ -25,7 +25,8 @@ declare module '../api/app' {
   }
 }
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+/** Standard base64, padded or not: what protobuf's JSON form reads (a lone trailing character is not). */
+const base64 = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/, 'must be base64');
 const MAX_PAYLOADS = 1000;
 
 /** The body of both routes and of their answers: payloads in Temporal's JSON form. */
@@ -33,6 +34,8 @@ export const codecPayloadsSchema = z.object({
   payloads: z.array(z.looseObject({
     metadata: z.record(z.string().min(1).max(255), base64).optional(),
     data: base64.optional(),
+    // Payload's third field (int64 sizes, as numbers or strings); any other field is ignored.
+    externalPayloads: z.array(z.looseObject({ sizeBytes: z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[0-9]{1,18}$/)]).optional() })).optional(),
   })).max(MAX_PAYLOADS),
 }).strict();
 

@@ -41,7 +41,7 @@ export const outboundEventTypeSchema = z.enum(OUTBOUND_EVENT_TYPES, { error: `mu
 export const newSubscriptionSchema = z.object({
   url: receiverUrl,
   eventTypes: z.array(outboundEventTypeSchema).min(1, 'must list at least one type, or be left out for every type')
-    .refine((types) => new Set(types).size === types.length, 'must not list a type twice').optional(),
+    .refine((types) => new Set(types).size === types.length, 'must not list a type twice').meta({ uniqueItems: true }).optional(),
   description: singleLine(200).optional(),
 }).strict();
 

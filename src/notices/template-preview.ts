@@ -1,7 +1,10 @@
 /** Any template rendered with example data, whatever its kind: what the API and the CLI preview. */
+import Handlebars from 'handlebars';
 import type { LetterName } from './letter-variables';
 import { sampleLetterVariables, sampleNoticeVariables } from './sample-variables';
 import type { TemplateKind, TemplateLibrary } from './template-library';
+
+const { escapeExpression } = Handlebars;
 
 /** A rendered preview; call scripts have neither a subject nor HTML. */
 export interface TemplatePreview {
@@ -26,6 +29,13 @@ export function previewTemplate(library: TemplateLibrary, name: string, tone: st
     case 'call-script':
       return { name, kind, tone, text: library.renderCallScript(name, sampleNoticeVariables(tone)) };
   }
+}
+
+/** A preview as a page: the template's own HTML, or (a call script's) its text, preformatted. */
+export function previewAsHtml(preview: TemplatePreview): string {
+  if (preview.html !== undefined) return preview.html;
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeExpression(preview.name)}</title></head>`
+    + `<body><pre>${escapeExpression(previewAsText(preview))}</pre></body></html>\n`;
 }
 
 /** A preview as plain text: the subject line first when there is one. */

@@ -181,12 +181,27 @@ test('every role the matrix allows on a route gets past the gate (never a 401 or
   expect((await stack.db.pool.query("SELECT payment_id FROM payments WHERE invoice_id = 'AX-1'")).rows).toContainEqual({ payment_id: 'PAY-1' });
 }, 300_000);
 
-test('an unknown route needs a key too (401 without, 404 with one); webhooks are left to their signatures', async () => {
+test('an unknown route or method needs a key too (401 without; 404 or 405 with one); webhooks are left to their signatures', async () => {
   const unknown = await fetch(`${stack.api.baseUrl}/nowhere`);
   expect(unknown.status).toBe(401);
   expect(unknown.headers.get('www-authenticate')).toMatch(/^Bearer/);
   expect((await stack.api.fetch('/nowhere', { key: keys.auditor })).status).toBe(404);
-  expect((await stack.api.fetch('/invoices/AX-1', { method: 'DELETE', key: keys.auditor })).status).toBe(404);
+  // A method the path does not take: 401 without a key, then 405 naming the ones it takes.
+  expect((await fetch(`${stack.api.baseUrl}/invoices/AX-1`, { method: 'DELETE' })).status).toBe(401);
+  const deleted = await stack.api.fetch('/invoices/AX-1', { method: 'DELETE', key: keys.auditor });
+  expect(deleted.status).toBe(405);
+  expect(deleted.headers.get('allow')).toBe('GET, HEAD');
+  expect(deleted.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const posted = await stack.api.fetch('/invoices/AX-1', { method: 'POST', key: keys.auditor, headers: { 'content-type': 'text/plain' }, body: 'x' });
+  expect(posted.status).toBe(405);
+  expect(await posted.json()).toMatchObject({ status: 405, errors: [{ field: 'method', reason: 'POST is not allowed on /v1/invoices/:invoiceId: it takes GET, HEAD' }] });
+  const both = await stack.api.fetch('/customers/C-AX/contact', { method: 'PUT', key: keys.auditor });
+  expect([both.status, both.headers.get('allow')]).toEqual([405, 'GET, HEAD, POST']);
+  // Open routes and the signed webhooks answer theirs without a key.
+  const health = await fetch(`${stack.api.baseUrl}/health`, { method: 'POST' });
+  expect([health.status, health.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+  const stripe = await fetch(`${stack.api.baseUrl}/webhooks/stripe`);
+  expect([stripe.status, stripe.headers.get('allow')]).toEqual([405, 'POST']);
   // No key is asked for below /v1/webhooks/: whatever answers there, it is not the key check.
   const webhook = await fetch(`${stack.api.baseUrl}/webhooks/access-matrix-probe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   expect(webhook.status).not.toBe(401);

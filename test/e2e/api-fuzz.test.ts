@@ -23,7 +23,7 @@ let context: FuzzContext;
 beforeAll(async () => {
   stack = await startE2eStack('fuzz-e2e');
   // A second API on the same engine whose address the test knows (the stack's own is private to it).
-  // Its webhooks are configured, so unsigned and badly signed events meet the signature check (unconfigured, they answer 503).
+  // Its webhooks are configured, so unsigned and badly signed events meet the signature check (unconfigured, they answer 404).
   api = await startTestApi({
     db: stack.db.pool, client: stack.env.client, taskQueue: 'fuzz-e2e',
     webhooks: {

@@ -97,17 +97,17 @@ test('a retried payment is applied once and answers the balance it was recorded 
   expect(await paymentsOf('IK-2')).toBe(2);
 });
 
-test('the same key with another body or route is refused with 422 and changes nothing', async () => {
+test('the same key with another body or route is refused with 409 and changes nothing', async () => {
   await registered('IK-3');
   expect((await post('/invoices/IK-3/payments', { paymentId: 'IK-3-PAY-1', amount: usd(10_000) }, 'pay-IK-3')).status).toBe(200);
   const before = (await stack.db.pool.query('SELECT * FROM idempotency_keys WHERE idempotency_key = $1', ['pay-IK-3'])).rows;
 
   const otherBody = await post('/invoices/IK-3/payments', { paymentId: 'IK-3-PAY-2', amount: usd(20_000) }, 'pay-IK-3');
-  expect(otherBody.status).toBe(422);
+  expect(otherBody.status).toBe(409);
   expect(otherBody.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(otherBody.body.errors).toEqual([{ field: 'header.idempotency-key', reason: expect.stringContaining('POST /v1/invoices/IK-3/payments') }]);
   const otherRoute = await post('/invoices/IK-3/disputes', { disputeId: 'D-1', category: 'pricing' }, 'pay-IK-3');
-  expect(otherRoute.status).toBe(422);
+  expect(otherRoute.status).toBe(409);
   expect(otherRoute.body.errors[0].field).toBe('header.idempotency-key');
 
   expect(await paymentsOf('IK-3')).toBe(1);

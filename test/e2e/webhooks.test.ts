@@ -268,11 +268,14 @@ test('an event that cannot reach its invoice\'s workflow is kept as failed, answ
   expect(await storedEvent('stripe', 'evt_wh5')).toMatchObject({ status: 'applied', attempts: 2 });
 }, 120_000);
 
-test('a webhook whose secret is not configured answers 503 problem+json and stores nothing', async () => {
+test('a webhook whose secret is not configured answers 404 problem+json naming its variable, and stores nothing', async () => {
   const stored = await eventCount();
   const stripe = await stripeEvent('evt_unconfigured', 'payment_intent.succeeded', paymentIntent('pi_x', 100, { invoice_id: 'WH-1' }), { baseUrl: stack.api.baseUrl });
-  expect(stripe).toMatchObject({ status: 503, type: expect.stringContaining('application/problem+json'), body: { detail: expect.stringContaining('STRIPE_WEBHOOK_SECRET') } });
-  const generic = await post(stack.api.baseUrl, '/webhooks/generic', '{}', {});
-  expect(generic).toMatchObject({ status: 503, body: { detail: expect.stringContaining('WEBHOOK_SECRET') } });
+  expect(stripe).toMatchObject({ status: 404, type: expect.stringContaining('application/problem+json'), body: { detail: expect.stringContaining('STRIPE_WEBHOOK_SECRET') } });
+  const generic = await post(stack.api.baseUrl, '/webhooks/generic', '{}', { 'webhook-id': 'evt_1', 'webhook-timestamp': '1', 'webhook-signature': 'sha256=00' });
+  expect(generic).toMatchObject({ status: 404, body: { detail: expect.stringContaining('WEBHOOK_SECRET') } });
+  // Without its signature headers a request is refused first: that is the sender's to fix either way.
+  const unsigned = await post(stack.api.baseUrl, '/webhooks/generic', '{}', {});
+  expect(unsigned).toMatchObject({ status: 400, body: { errors: [{ field: 'header.webhook-id', reason: 'is required' }] } });
   expect(await eventCount()).toBe(stored);
 });

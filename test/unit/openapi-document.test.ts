@@ -10,6 +10,9 @@ import { validate, compileErrors } from '@readme/openapi-parser';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { HOLD_KINDS } from '../../src/api/lifecycle-request-schemas';
+import { recommendQuery } from '../../src/api/routes/plans';
+import { z } from 'zod';
+import { isoDate, moneySchema, singleLine, text } from '../../src/domain/invoice-messages';
 import { createApp } from '../../src/api/app';
 import { DOCS_ASSETS } from '../../src/api/openapi/docs-page';
 import { openApiDocument } from '../../src/api/openapi/document';
@@ -87,6 +90,53 @@ test('enums, required fields and roles come from the schemas and the matrix', ()
     const operation = document.paths[access.path.replace(/:(\w+)/g, '{$1}')][access.method.toLowerCase()];
     expect([access.path, operation['x-roles']]).toEqual([access.path, access.roles === 'open' ? [] : rolesAllowed(access)]);
     expect([access.path, operation.security]).toEqual([access.path, access.roles === 'open' ? [] : undefined]);
+  }
+});
+
+test('a date in the document is exactly a date the API accepts: every day from 1989 to 2200, and impossible ones', () => {
+  const ajv = new Ajv2020({ strict: false });
+  addFormats(ajv);
+  const documentedDate = ajv.compile(document.components.schemas.RegisterInvoice.properties.dueDate);
+  const days: string[] = ['2001-02-29', '2100-02-29', '2000-02-30', '1990-00-10', '1990-13-01', '2199-12-32', '19900-01-01', '2024-1-05', ' 2024-01-05'];
+  for (let at = Date.UTC(1989, 11, 20); at <= Date.UTC(2200, 0, 10); at += 86_400_000) days.push(new Date(at).toISOString().slice(0, 10));
+  const disagree = days.filter((day) => documentedDate(day) !== isoDate.safeParse(day).success);
+  expect(disagree).toEqual([]);
+  expect(documentedDate('1990-01-01') && !documentedDate('1989-12-31') && documentedDate('2199-12-31') && !documentedDate('2200-01-01')).toBe(true);
+});
+
+test('free text and one-line fields: the document\'s pattern accepts exactly what the API accepts', () => {
+  const ajv = new Ajv2020({ strict: false });
+  const customerName = document.components.schemas.RegisterInvoice.properties.customer.properties.name;
+  expect(customerName.pattern).toBe((z.toJSONSchema(singleLine(200), { io: 'input' }) as Json).pattern);
+  // Every kind of character the rules name, and ordinary ones, in random strings of up to 6.
+  const alphabet = ['a', 'Z', '9', ' ', '\u00a0', '\n', '\r', '\t', '\u000b', '\u0000', '\u001f', '\u007f', '\u0085', '\u009f', '\u2028', '\u2029',
+    '\u202a', '\u202e', '\u2066', '\u2069', '\u200b', '\ufeff', 'é', '\ud83d\ude00', '\ud83d', '\ude00'];
+  let seed = 7;
+  const random = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+  const samples = ['', ' ', 'a', ' a ', 'a\nb', '\n', 'a\u0000', 'x\u202ey', '\ud83d\ude00', 'a\ud83d', '\ude00a'];
+  for (let i = 0; i < 20_000; i += 1) samples.push(Array.from({ length: 1 + random(6) }, () => alphabet[random(alphabet.length)]).join(''));
+  for (const schema of [text(50), singleLine(50)]) {
+    const { $schema: _dialect, ...documented } = z.toJSONSchema(schema, { io: 'input' }) as Json;
+    const check = ajv.compile(documented);
+    const disagree = samples.filter((value) => check(value) !== schema.safeParse(value).success);
+    expect(disagree.map((value) => JSON.stringify(value)).slice(0, 10)).toEqual([]);
+  }
+});
+
+test('currencies and time zones are listed, and repeated list items are refused in the document too', () => {
+  const schemas = document.components.schemas;
+  expect(schemas.Money.properties.currency.enum).toEqual(expect.arrayContaining(['USD', 'EUR', 'JPY', 'KWD']));
+  expect(schemas.Money.properties.currency.enum).not.toContain('XXX');
+  for (const code of schemas.Money.properties.currency.enum) expect([code, moneySchema.shape.currency.safeParse(code).success]).toEqual([code, true]);
+  const zones = schemas.RegisterInvoice.properties.customer.properties.timeZone.enum;
+  expect(zones).toEqual(expect.arrayContaining(['UTC', 'America/Los_Angeles', 'Europe/Berlin']));
+  expect(schemas.PlanProposal.properties.invoiceIds.uniqueItems).toBe(true);
+});
+
+test('a list of invoice ids in a query is checked by the pattern the document shows', () => {
+  const pattern = new RegExp(document.paths['/plans/recommendation'].get.parameters.find((p: Json) => p.name === 'invoiceIds').schema.pattern);
+  for (const [list, ok] of [['INV-1', true], ['INV-1,INV-2', true], [' INV-1 , INV-2 ', true], ['INV-1,,INV-2', false], ['INV-1,', false], ['', false], ['-INV', false], [`${'A'.repeat(100)},B`, true], ['A'.repeat(101), false]] as const) {
+    expect([list, pattern.test(list), recommendQuery.safeParse({ customerId: 'C-1', invoiceIds: list }).success]).toEqual([list, ok, ok]);
   }
 });
 

@@ -3,13 +3,14 @@
  * route is open, and the key's role must be allowed on the route (route-access.ts). A missing,
  * malformed, unknown or revoked key is a 401, a role not allowed a 403, both problem+json. The gate
  * matches requests with express's own router on the same paths the routes are served under, so it
- * and the routes can never disagree about which route a request is for.
+ * and the routes can never disagree about which route a request is for. A method a known path does
+ * not take is a 405 naming the ones it does (`Allow`), after the same key check as an unknown route.
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Pool } from 'pg';
 import { ProblemError, sendProblem } from '../problem';
 import { authenticateKey, type ApiCaller } from './api-keys';
-import { mayCall, OPEN_PREFIXES, rolesAllowed, ROUTE_ACCESS, type RouteAccess } from './route-access';
+import { mayCall, OPEN_PREFIXES, rolesAllowed, ROUTE_ACCESS, SIGNED_WEBHOOKS, type RouteAccess } from './route-access';
 
 declare global {
   // express's own way to type res.locals
@@ -42,8 +43,24 @@ function bearerKey(header: string | undefined): string | null | undefined {
   return match ? match[1] : null;
 }
 
-/** Authenticates the request's key, and lets it through when its role may call `access` (any valid key when absent). */
-function gate(db: Pool, access?: RouteAccess): RequestHandler {
+/** Leaves the gate for the routes. */
+const passThrough: RequestHandler = (_req, _res, next) => next('router');
+
+/** Answers a method the path does not take: 405 with `Allow` (RFC 9110), a GET route taking HEAD too. */
+function methodNotAllowed(path: string, methods: readonly RouteAccess['method'][]): RequestHandler {
+  const allow = methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])).join(', ');
+  return (req, res) => {
+    res.setHeader('Allow', allow);
+    const reason = `${req.method} is not allowed on /v1${path}: it takes ${allow}`;
+    sendProblem(res, new ProblemError(405, 'Method not allowed', reason, [{ field: 'method', reason }]), req.originalUrl);
+  };
+}
+
+/**
+ * Authenticates the request's key, and lets it through when its role may call `access` (any valid
+ * key when absent) to `then`: the routes, unless told otherwise.
+ */
+function gate(db: Pool, access?: RouteAccess, then: RequestHandler = passThrough): RequestHandler {
   return async (req, res, next) => {
     const key = bearerKey(req.headers.authorization);
     if (key === undefined) return unauthorized(req, res, 'an API key is required: send "Authorization: Bearer <key>"', false);
@@ -52,24 +69,27 @@ function gate(db: Pool, access?: RouteAccess): RequestHandler {
     if (!caller) return unauthorized(req, res, 'the API key is malformed, unknown or revoked', true);
     if (access && !mayCall(access, caller.role)) return forbidden(req, res, caller, access);
     res.locals.caller = caller;
-    // The gate is done: leave it for the routes.
-    next('router');
+    then(req, res, next);
   };
 }
-
-const passThrough: RequestHandler = (_req, _res, next) => next('router');
 
 /** The gate as a router to mount at /v1, before the routes. */
 export function accessControl(db: Pool): Router {
   const router = Router();
+  for (const path of SIGNED_WEBHOOKS) router.post(path, passThrough).all(path, methodNotAllowed(path, ['POST']));
   for (const prefix of OPEN_PREFIXES) router.use(prefix, passThrough);
   for (const access of ROUTE_ACCESS) {
     const handler = access.roles === 'open' ? passThrough : gate(db, access);
     if (access.method === 'GET') router.get(access.path, handler);
     else router.post(access.path, handler);
   }
-  // Any other request (an unknown route, a method a route does not take) needs a valid key too; the
-  // routes then answer it with their 404.
+  // Reached only by a method none of the path's routes takes.
+  for (const path of new Set(ROUTE_ACCESS.map((access) => access.path))) {
+    const routes = ROUTE_ACCESS.filter((access) => access.path === path);
+    const refuse = methodNotAllowed(path, routes.map((access) => access.method));
+    router.all(path, routes.some((access) => access.roles === 'open') ? refuse : gate(db, undefined, refuse));
+  }
+  // Any other request (an unknown route) needs a valid key too; the routes then answer it with their 404.
   router.use(gate(db));
   // Named, so that a listing of the app's routes can tell the gate's copies from the routes themselves.
   Object.defineProperty(router, 'name', { value: ACCESS_CONTROL });

@@ -40,6 +40,9 @@ export interface RouteAccess {
 /** Path prefixes below /v1 that take no key: webhooks are authenticated by their signature. */
 export const OPEN_PREFIXES: readonly string[] = ['/webhooks'];
 
+/** The signed webhooks under those prefixes, each taking POST only (src/api/routes/webhooks.ts, delivery-webhook.ts). */
+export const SIGNED_WEBHOOKS: readonly string[] = ['/webhooks/stripe', '/webhooks/generic', '/webhooks/resend'];
+
 const EVERY_ROLE = ['system', 'collector', 'manager', 'auditor'] as const;
 
 const get = (path: string, roles: RouteAccess['roles'] = EVERY_ROLE): RouteAccess => ({ method: 'GET', path, roles });

@@ -21,14 +21,16 @@ const SHARED_NAMES = new Map<ZodType, string>([
   [moneySchema, 'Money'], [problemSchema, 'Problem'], [collectionsPolicySchema, 'CollectionsPolicy'], [healthSchema, 'Health'], [webhookAnswerSchema, 'WebhookAnswer'],
 ]);
 
+/** The years isoDate accepts (1990 to 2199), months 01–12 and days 01–31; `format: date` says the rest. */
+export const ISO_DATE_RANGE = '^(199[0-9]|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+
 /**
  * What a refinement checks that JSON Schema cannot see, as far as a format or pattern can say it:
  * a generated client and a fuzzer then send dates and currencies the API can accept.
  */
 function refinementHints(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
   const def = (ctx.zodSchema as ZodType)._zod.def;
-  if (def === isoDate._zod.def) ctx.jsonSchema.format = 'date';
-  if (def === moneySchema.shape.currency._zod.def) ctx.jsonSchema.pattern = '^[A-Z]{3}$';
+  if (def === isoDate._zod.def) Object.assign(ctx.jsonSchema, { format: 'date', pattern: ISO_DATE_RANGE });
 }
 
 const options = (io: 'input' | 'output') => ({
@@ -88,7 +90,7 @@ function errorsOf(operation: Operation, access: RouteAccess): number[] {
   if (keyed) [401, 429].forEach((status) => statuses.add(status));
   if (keyed && access.roles.length < 4) statuses.add(403); // some role is refused
   if (operation.method === 'POST') [400, 413, 415, 422].forEach((status) => statuses.add(status));
-  if (operation.method === 'POST' && keyed) statuses.add(409); // an Idempotency-Key still being answered
+  if (operation.method === 'POST' && keyed) statuses.add(409); // an Idempotency-Key still being answered, or used for another request
   if (operation.query || operation.path.includes(':')) statuses.add(422);
   if (signed(operation)) [400, 401].forEach((status) => statuses.add(status));
   return [...statuses].sort((a, b) => a - b);
@@ -177,7 +179,7 @@ export function openApiDocument(): OpenApiDocument {
       parameters: {
         IdempotencyKey: {
           name: 'Idempotency-Key', in: 'header', required: false,
-          description: 'Makes a retry safe: the same key with the same request gets the stored answer again (Idempotent-Replayed: true); with another request it is a 422. Kept for 24 h by default.',
+          description: 'Makes a retry safe: the same key with the same request gets the stored answer again (Idempotent-Replayed: true); with another request it is a 409. Kept for 24 h by default.',
           // src/api/idempotency.ts: visible ASCII, as a UUID or an ERP's document number is.
           schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
         },

@@ -179,7 +179,7 @@ export const OPERATIONS: readonly Operation[] = [
     query: reviewQuery, answers: { 200: json('the events', webhookEventListSchema) } },
   { method: 'POST', path: '/webhooks/stripe', operationId: 'receiveStripeEvent', summary: 'Stripe events, verified with the Stripe SDK', tag: 'Webhooks',
     body: { name: 'StripeEvent', schema: stripeEnvelope }, headers: { 'Stripe-Signature': 'Stripe\'s signature of the raw body' },
-    answers: webhookAnswers, errors: [503] },
+    answers: webhookAnswers, errors: [404, 503] },
   { method: 'POST', path: '/webhooks/generic', operationId: 'receiveGenericEvent', summary: 'Payments, reversals and disputes from other gateways and ERPs', tag: 'Webhooks',
     body: { name: 'GenericEvent', schema: genericEventSchema },
     headers: {
@@ -187,11 +187,11 @@ export const OPERATIONS: readonly Operation[] = [
       'Webhook-Timestamp': 'seconds since the epoch when it was signed (at most 5 minutes from the server\'s clock)',
       'Webhook-Signature': 'sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" under WEBHOOK_SECRET>',
     },
-    answers: webhookAnswers, errors: [503] },
+    answers: webhookAnswers, errors: [404, 503] },
   { method: 'POST', path: '/webhooks/resend', operationId: 'receiveDeliveryEvent', summary: 'Resend\'s delivery events: delivered, bounced, complained', tag: 'Webhooks',
     body: { name: 'DeliveryEvent', schema: resendEvent },
     headers: { 'svix-id': 'the event\'s id', 'svix-timestamp': 'seconds since the epoch when it was signed', 'svix-signature': 'the Standard Webhooks signature' },
-    answers: { 200: json('recorded', deliveryAnswerSchema) }, errors: [503] },
+    answers: { 200: json('recorded', deliveryAnswerSchema) }, errors: [404] },
 
   { method: 'POST', path: '/policies/validate', operationId: 'validatePolicy', summary: 'Check a policy without saving it', tag: 'Policies',
     body: policyDocument, answers: { 200: json('valid, with its defaults filled in', policyValidSchema) } },

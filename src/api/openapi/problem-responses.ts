@@ -31,9 +31,9 @@ export const ERROR_RESPONSES: Record<number, { name: string; response: Response 
   403: { name: 'Forbidden', response: problem('The key\'s role may not call this route, or its approver role is not allowed the amount', {
     ...example(403, 'forbidden', 'Forbidden', 'header.authorization', FORBIDDEN_REASON), detail: FORBIDDEN_REASON,
   }) },
-  404: { name: 'NotFound', response: problem('The invoice, plan, customer, policy or template does not exist',
+  404: { name: 'NotFound', response: problem('The invoice, plan, customer, policy or template does not exist, or the webhook is not configured on this server',
     example(404, 'not-found', 'Not found', undefined, 'invoice INV-1001 does not exist')) },
-  409: { name: 'Conflict', response: problem('A conflict with the current state (the invoice is closed, a different invoice under a known id, a version conflict), or a request with this Idempotency-Key is still being answered',
+  409: { name: 'Conflict', response: problem('A conflict with the current state (the invoice is closed, a different invoice under a known id, a version conflict), or an Idempotency-Key still being answered or already used for another request',
     example(409, 'conflict', 'Invoice closed', undefined, 'invoice INV-1001 is paid; its collection has ended'), retryAfter) },
   413: { name: 'PayloadTooLarge', response: problem('The body is larger than 1 MB',
     example(413, 'payload-too-large', 'Payload too large', 'body', 'is larger than the 1 MB limit')) },
@@ -44,8 +44,8 @@ export const ERROR_RESPONSES: Record<number, { name: string; response: Response 
   429: { name: 'TooManyRequests', response: problem('This API key has made too many requests in the current window',
     example(429, 'too-many-requests', 'Too many requests', 'header.authorization', 'this API key has made more than 600 requests in 60 s; retry after the seconds in Retry-After'),
     retryAfter) },
-  503: { name: 'ServiceUnavailable', response: problem('The webhook is not configured on this server, or the event is stored but could not be applied yet: deliver it again',
-    example(503, 'service-unavailable', 'Service unavailable', undefined, 'the generic webhook is not configured on this server: set WEBHOOK_SECRET', '/v1/webhooks/generic'),
+  503: { name: 'ServiceUnavailable', response: problem('The event is stored but could not be applied yet: deliver it again',
+    example(503, 'service-unavailable', 'Service unavailable', undefined, 'event evt_1QmZ2F2eZvKYlo2C is stored but not applied: Temporal is unreachable', '/v1/webhooks/stripe'),
     retryAfter) },
 };
 

@@ -2,8 +2,8 @@
  * POST /v1/webhooks/resend: what Resend reports after a message left (email.delivered, .bounced,
  * .complained), verified with the Resend SDK's signature check (Standard Webhooks: svix-id,
  * svix-timestamp, svix-signature over the raw body) and recorded once per event id
- * (src/notices/delivery-events.ts). Like the payment webhooks it takes no API key and answers 503
- * while RESEND_WEBHOOK_SECRET is not set.
+ * (src/notices/delivery-events.ts). Like the payment webhooks it takes no API key and is not served
+ * (404) while RESEND_WEBHOOK_SECRET is not set.
  */
 import express, { Router, type Request } from 'express';
 import { Resend } from 'resend';
@@ -38,8 +38,9 @@ export function deliveryWebhookRoutes(deps: ApiDependencies): Router {
   const verifier = new Resend('re_signature_checks_only');
   router.post('/webhooks/resend', express.raw({ type: 'application/json', limit: '1mb' }), async (req, res) => {
     const secret = deps.webhooks?.resendSecret ?? loadConfig().webhooks.resendSecret;
-    if (!secret) throw new ProblemError(503, 'Service unavailable', 'the resend webhook is not configured on this server: set RESEND_WEBHOOK_SECRET');
+    // A request without its signature is the sender's to fix, whether or not this server takes the webhook.
     const [id, timestamp, signature] = SIGNATURE_HEADERS.map((name) => headerOf(req, name));
+    if (!secret) throw new ProblemError(404, 'Not found', 'the resend webhook is not configured on this server: set RESEND_WEBHOOK_SECRET');
     const payload = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     let verified: unknown;
     try {

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { businessKey } from '../../domain/invoice-messages';
+import { BUSINESS_KEY_PATTERN, businessKey } from '../../domain/invoice-messages';
 import { planApprovalMessage, planCancelMessage, planPaymentMessage, planProposalMessage } from '../../domain/payment-plan-messages';
 import { approvePlan, cancelPlan, payPlan, proposePlan, readPlan, recommendTerms, type PlanServiceDependencies } from '../../plans/plan-service';
 import { callerOf } from '../access/access-control';
@@ -17,10 +17,13 @@ export const planApprovalSchema = planApprovalMessage.omit({ decidedBy: true, ro
 export const planPaymentSchema = planPaymentMessage;
 export const planCancelSchema = planCancelMessage.omit({ cancelledBy: true });
 const planPath = z.object({ planId: businessKey }).strict();
+/** Invoice ids separated by commas, spaces allowed around them. */
+const INVOICE_ID_LIST = new RegExp(`^ *${BUSINESS_KEY_PATTERN} *(, *${BUSINESS_KEY_PATTERN} *)*$`);
+
 export const recommendQuery = z.object({
   customerId: businessKey,
   /** Comma-separated invoice ids; default: every open invoice of the customer. */
-  invoiceIds: z.string().max(5_000).optional(),
+  invoiceIds: z.string().max(5_000).regex(INVOICE_ID_LIST, 'must be invoice ids separated by commas').optional(),
 }).strict();
 
 /** A plan's refusal of an update, in problem+json: its field is in the body. */
@@ -52,8 +55,7 @@ export function planRoutes(deps: PlanServiceDependencies): Router {
 
   router.get('/plans/recommendation', async (req, res) => {
     const query = parseRequest(recommendQuery, req.query, 'query');
-    const invoiceIds = query.invoiceIds?.split(',').map((id) => id.trim()).filter(Boolean);
-    if (invoiceIds?.some((id) => !businessKey.safeParse(id).success)) throw fieldProblem('query.invoiceIds', 'must be invoice ids separated by commas');
+    const invoiceIds = query.invoiceIds?.split(',').map((id) => id.trim());
     res.json(await recommendTerms(deps, query.customerId, invoiceIds));
   });
 

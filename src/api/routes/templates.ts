@@ -2,9 +2,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { toneSchema } from '../../domain/policy/schema';
-import { previewAsText, previewTemplate } from '../../notices/template-preview';
+import { previewAsHtml, previewAsText, previewTemplate } from '../../notices/template-preview';
 import type { TemplateLibrary } from '../../notices/template-library';
-import { fieldProblem, fromZod, notFound } from '../problem';
+import { fromZod, notFound } from '../problem';
 
 /** A preview's query: the tone and the format. */
 export const previewQuery = z.object({ tone: toneSchema.default('neutral'), format: z.enum(['json', 'html', 'text']).default('json') }).strict();
@@ -21,10 +21,8 @@ export function templateRoutes(templates: TemplateLibrary): Router {
     if (!query.success) throw fromZod(query.error, 'query');
     const preview = previewTemplate(templates, req.params.name, query.data.tone);
     if (!preview) throw notFound(`template ${req.params.name}`);
-    if (query.data.format === 'html') {
-      if (preview.html === undefined) throw fieldProblem('query.format', `a ${preview.kind} is text only: use format=text or json`);
-      res.type('text/html; charset=utf-8').send(preview.html);
-    } else if (query.data.format === 'text') res.type('text/plain; charset=utf-8').send(previewAsText(preview));
+    if (query.data.format === 'html') res.type('text/html; charset=utf-8').send(previewAsHtml(preview));
+    else if (query.data.format === 'text') res.type('text/plain; charset=utf-8').send(previewAsText(preview));
     else res.json(preview);
   });
   return router;

@@ -2,14 +2,15 @@
  * /v1/webhooks/…: payment providers and ERPs tell the engine about payments, refunds and disputes.
  * These routes take no API key: each request is authenticated by its signature over the raw body
  * (so this router reads the body itself, and is mounted before the JSON parser). A webhook whose
- * secret is not configured answers 503: the route exists but is switched off, the operator's to fix,
- * not the sender's. A verified event is stored, then applied (src/webhooks/webhook-inbox.ts):
+ * secret is not configured is not served: 404, naming the variable that switches it on (a sender
+ * retries any answer but a 2xx, so its events land once the operator sets it). A verified event is stored, then applied (src/webhooks/webhook-inbox.ts):
  *
  *   200  applied (or ignored: a type the engine does not act on); the invoice's new balance
  *   202  kept for review: no invoice matches (`unmatched`), or the invoice refused it (`refused`)
  *   400  signature headers missing or malformed, body not JSON; 401 signature wrong or stale
  *   422  (generic) a body that is not a valid event, naming the field; nothing is stored
- *   503  not configured, or the event is stored but could not be applied yet: deliver it again
+ *   404  not configured on this server
+ *   503  the event is stored but could not be applied yet: deliver it again
  *
  * GET /v1/webhook-events lists stored events for review (unmatched by default). It shows payloads,
  * so it sits outside /v1/webhooks/ and takes an API key like every other route.
@@ -19,7 +20,7 @@ import Stripe from 'stripe';
 import { z } from 'zod';
 import type { ApiDependencies } from '../app';
 import { loadConfig } from '../../config';
-import { genericAction, genericEventSchema, verifyGenericSignature, WebhookSignatureError } from '../../webhooks/generic-events';
+import { GENERIC_HEADERS, genericAction, genericEventSchema, verifyGenericSignature, WebhookSignatureError } from '../../webhooks/generic-events';
 import { stripeAction } from '../../webhooks/stripe-events';
 import type { VerifiedEvent } from '../../webhooks/webhook-event';
 import { listEvents, receiveEvent, type EventAnswer } from '../../webhooks/webhook-inbox';
@@ -50,7 +51,13 @@ const rawJson = express.raw({ type: 'application/json', limit: '1mb' });
 const rawBodyOf = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
 function notConfigured(webhook: string, variable: string): ProblemError {
-  return new ProblemError(503, 'Service unavailable', `the ${webhook} webhook is not configured on this server: set ${variable}`);
+  return new ProblemError(404, 'Not found', `the ${webhook} webhook is not configured on this server: set ${variable}`);
+}
+
+/** Refuses a request without one of the webhook's signature headers: the sender's to fix, configured or not. */
+function requireHeaders(req: Request, res: Response, names: readonly string[]): void {
+  const missing = names.find((name) => typeof req.headers[name] !== 'string' || (req.headers[name] as string).trim() === '');
+  if (missing) throw signatureProblem(res, new WebhookSignatureError(400, `header.${missing}`, 'is required'));
 }
 
 function signatureProblem(res: Response, error: WebhookSignatureError): ProblemError {
@@ -127,11 +134,13 @@ export function webhookRoutes(deps: ApiDependencies): Router {
   };
 
   router.post('/webhooks/stripe', rawJson, async (req, res) => {
+    requireHeaders(req, res, ['stripe-signature']);
     if (!secrets.stripeSecret) throw notConfigured('Stripe', 'STRIPE_WEBHOOK_SECRET');
     await answer(res, verifiedStripeEvent(req, res, secrets.stripeSecret));
   });
 
   router.post('/webhooks/generic', rawJson, async (req, res) => {
+    requireHeaders(req, res, Object.values(GENERIC_HEADERS));
     if (!secrets.genericSecret) throw notConfigured('generic', 'WEBHOOK_SECRET');
     await answer(res, verifiedGenericEvent(req, res, secrets.genericSecret));
   });

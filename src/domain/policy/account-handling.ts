@@ -7,6 +7,22 @@ export type DisputeCategory = (typeof DISPUTE_CATEGORIES)[number];
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 const escalationTarget = z.enum(['sales', 'management', 'legal', 'agency']);
 
+let timeZones: string[] | undefined;
+
+/**
+ * The canonical IANA time zones this runtime knows, for documents that list them (the OpenAPI
+ * document); `isTimeZone` also accepts their aliases (US/Eastern, Etc/UTC).
+ */
+export function canonicalTimeZones(): string[] {
+  timeZones ??= [...Intl.supportedValuesOf('timeZone'), 'UTC'].filter(isTimeZone).sort();
+  return timeZones;
+}
+
+/** A time zone field's JSON Schema metadata: the list is read when a document is generated, not at start-up (it takes tens of ms). */
+export function timeZoneMeta(description: string): { description: string; enum: string[] } {
+  return { description, get enum() { return canonicalTimeZones(); } };
+}
+
 /** Whether a string names an IANA time zone this runtime knows. */
 export function isTimeZone(value: string): boolean {
   try {
@@ -33,7 +49,7 @@ export const contactSchema = z.object({
    */
   mergeWindowSeconds: z.number().int().min(0).max(3_600).default(10),
   /** Default time zone for customers that do not state one. */
-  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').meta(timeZoneMeta('IANA time zone, such as Europe/Berlin')).default('UTC'),
 }).strict();
 
 export const disputesSchema = z.object({
