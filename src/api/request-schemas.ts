@@ -1,7 +1,7 @@
 /** The zod schemas of every request body, shared by validation and the API's documentation. */
 import { z } from 'zod';
 import { isTimeZone, timeZoneMeta } from '../domain/policy/account-handling';
-import { isKnownCountry } from '../notices/contact-window';
+import { isKnownCountry, knownCountries } from '../notices/contact-window';
 import {
   businessKey, cancelMessage, CONTROL_IN_LINE, isoDate, moneySchema, paymentMessage, singleLine, writeOffDecisionMessage,
 } from '../domain/invoice-messages';
@@ -40,7 +40,9 @@ export const registerInvoiceSchema = z.object({
     vip: z.boolean({ error: 'must be true or false' }).optional(),
     /** Where the customer is: contact keeps to business hours in this zone and skips this country's public holidays. */
     timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as America/Los_Angeles').meta(timeZoneMeta('IANA time zone, such as America/Los_Angeles')).optional(),
-    country: z.string().refine(isKnownCountry, 'must be an ISO 3166 country code in upper case whose public holidays are known, such as US').optional(),
+    country: z.string().refine(isKnownCountry, 'must be an ISO 3166 country code in upper case whose public holidays are known, such as US')
+      // Listed when a document is generated, not at start-up.
+      .meta({ description: 'ISO 3166 country code whose public holidays are known, such as US', get enum() { return knownCountries(); } }).optional(),
   }).strict(),
 }).strict().refine((body) => !body.issueDate || body.issueDate <= body.dueDate, { path: ['issueDate'], message: 'must not be after dueDate' });
 

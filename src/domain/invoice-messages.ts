@@ -29,13 +29,12 @@ const WELL_FORMED = 'must be well-formed Unicode (no unpaired surrogate)';
 /**
  * The refinements below as one JSON Schema pattern, for the OpenAPI document. The value is trimmed
  * first, so any blanks around it; what is left is not empty, starts and ends with a character that is
- * not blank, and holds none of `excluded` and no lone surrogate. A client that checks the document
- * sends what the API accepts.
+ * not blank, and holds none of `excluded`. A client that checks the document sends what the API
+ * accepts. (Lone surrogates are left out: validators built on Rust's or Go's regular expressions
+ * cannot compile them, and no UTF-8 encoder writes one.)
  */
 function documentedPattern(excluded: string): string {
-  const inside = `[^${excluded}\\ud800-\\udfff]`;
-  const edge = `[^\\s${excluded}\\ud800-\\udfff]`;
-  return `^\\s*${edge}(${inside}*${edge})?\\s*$`;
+  return `^\\s*[^\\s${excluded}]([^${excluded}]*[^\\s${excluded}])?\\s*$`;
 }
 
 /** Free text of bounded length (a reason, a note): line breaks allowed, other control characters not. */
@@ -85,6 +84,13 @@ export const moneySchema = z.object({
 
 // ── the messages ────────────────────────────────────────────────────────────
 
+/**
+ * Date-times from 2000-01-02 on, in any time zone, as a pattern: always after 2000-01-01T00:00Z, as
+ * a payment's must be. (The API also takes the hours around that instant; a pattern for them would
+ * have to do time-zone arithmetic.)
+ */
+export const FROM_2000 = '^(?:2(?:00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})|2000-(?:0[2-9]|1[0-2])|2000-01-(?:0[2-9]|[12][0-9]|3[01]))';
+
 /** A payment to apply; `paymentId` makes it idempotent. */
 export const paymentMessage = z.object({
   paymentId: businessKey,
@@ -93,7 +99,11 @@ export const paymentMessage = z.object({
   receivedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })
     .refine((value) => !(Date.parse(value) < Date.parse(EARLIEST_PAYMENT)), 'must not be before 2000-01-01')
     .refine((value) => !(Date.parse(value) > Date.now() + PAYMENT_CLOCK_SKEW_MS), 'must not be in the future')
-    .describe('ISO 8601 date-time with a time zone, from 2000-01-01 and not after now (5 minutes of clock skew allowed); default: now')
+    .meta({
+      description: 'ISO 8601 date-time with a time zone, from 2000-01-01 and not after now (5 minutes of clock skew allowed); default: now',
+      // The lower bound for the OpenAPI document (beside zod's own date-time pattern); "now" has no pattern.
+      allOf: [{ pattern: FROM_2000 }],
+    })
     .optional(),
   method: singleLine(40).optional(),
 }).strict();
@@ -145,7 +155,7 @@ export const holdMessage = z.object({
   until: isoDate.describe('calendar date YYYY-MM-DD, the last day of the hold; required for a seasonal hold').optional(),
 }).strict().refine((hold) => hold.kind !== 'seasonal' || hold.until !== undefined, {
   path: ['until'], message: 'is required for a seasonal hold: the date it ends (YYYY-MM-DD)',
-});
+}).meta({ if: { properties: { kind: { const: 'seasonal' } } }, then: { required: ['until'] } }); // the refinement, for the OpenAPI document
 
 export const releaseMessage = z.object({ holdId: businessKey, releasedBy: person.optional() }).strict();
 

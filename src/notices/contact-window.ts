@@ -30,6 +30,11 @@ function calendarOf(country: string): Holidays | null {
   return calendars.get(country) ?? null;
 }
 
+/** Every country code `isKnownCountry` accepts, for documents that list them (the OpenAPI document). */
+export function knownCountries(): string[] {
+  return Object.keys(COUNTRIES).filter(isKnownCountry).sort();
+}
+
 /** Whether a country code names a public-holiday calendar this engine knows. */
 export function isKnownCountry(country: string): boolean {
   return /^[A-Z]{2}$/.test(country) && calendarOf(country) !== null;

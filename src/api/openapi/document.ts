@@ -85,7 +85,8 @@ function queryParameters(query: ZodType): JsonSchema[] {
 
 /** The error statuses of an operation: its own, and those every route of its kind answers. */
 function errorsOf(operation: Operation, access: RouteAccess): number[] {
-  const statuses = new Set(operation.errors ?? []);
+  // Any request may carry a URL or headers too large for the HTTP server.
+  const statuses = new Set([...(operation.errors ?? []), 431]);
   const keyed = access.roles !== 'open';
   if (keyed) [401, 429].forEach((status) => statuses.add(status));
   if (keyed && access.roles.length < 4) statuses.add(403); // some role is refused

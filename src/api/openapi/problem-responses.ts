@@ -41,6 +41,8 @@ export const ERROR_RESPONSES: Record<number, { name: string; response: Response 
     example(415, 'unsupported-media-type', 'Unsupported media type', 'header.content-type', 'must be application/json')) },
   422: { name: 'ValidationError', response: problem('Invalid fields, each named with the reason (`body.…`, `path.…`, `query.…`, `header.…`); nothing is applied',
     example(422, 'validation-error', 'Invalid request', 'body.amount.amountMinor', 'must be an integer number of minor units (cents), not a decimal')) },
+  431: { name: 'RequestHeaderFieldsTooLarge', response: problem('The request line and headers are larger than 16 KB (a URL that long, or too many headers); answered by the HTTP server before any route',
+    example(431, 'request-header-fields-too-large', 'Request header fields too large', 'headers', 'the request line and headers are larger than 16 KB (a URL that long, or too many headers)')) },
   429: { name: 'TooManyRequests', response: problem('This API key has made too many requests in the current window',
     example(429, 'too-many-requests', 'Too many requests', 'header.authorization', 'this API key has made more than 600 requests in 60 s; retry after the seconds in Retry-After'),
     retryAfter) },
