@@ -16,6 +16,7 @@ import { isoDate, moneySchema, paymentMessage, singleLine, text } from '../../sr
 import { createApp } from '../../src/api/app';
 import { DOCS_ASSETS } from '../../src/api/openapi/docs-page';
 import { openApiDocument } from '../../src/api/openapi/document';
+import { LINK_SOURCES } from '../../src/api/openapi/links';
 import { OPERATIONS } from '../../src/api/openapi/operations';
 import { REQUEST_EXAMPLES } from '../../src/api/openapi/request-examples';
 import { ROUTE_ACCESS, rolesAllowed } from '../../src/api/access/route-access';
@@ -155,6 +156,27 @@ test('a payment\'s date-time the document allows is one the API accepts, and onl
   expect(times.filter((time) => documented(time) && !accepted(time))).toEqual([]);
   expect(times.filter((time) => !documented(time) && accepted(time)).every((time) => /^(1999-12-31|2000-01-01)T/.test(time))).toBe(true);
   expect(times.filter(accepted).length).toBeGreaterThan(100);
+});
+
+test('links lead from what an operation creates to the operations on it, each naming every path parameter', () => {
+  const byId = new Map(operations.map((operation) => [operation.operationId as string, operation]));
+  const pathOf = new Map(Object.entries(document.paths as Record<string, Json>).flatMap(([path, item]) => Object.values(item).map((op: Json) => [op.operationId, path])));
+  expect(LINK_SOURCES.filter((id) => !byId.has(id))).toEqual([]);
+  let count = 0;
+  for (const operation of operations) {
+    for (const answer of Object.values(operation.responses as Record<string, Json>)) {
+      for (const link of Object.values((answer.links ?? {}) as Record<string, Json>)) {
+        count += 1;
+        const needed = [...(pathOf.get(link.operationId) as string).matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+        expect([link.operationId, Object.keys(link.parameters).sort()]).toEqual([link.operationId, needed]);
+      }
+    }
+  }
+  expect(count).toBeGreaterThan(30);
+  const registered = document.paths['/invoices'].post.responses['201'].links;
+  expect(registered.recordPayment.parameters).toEqual({ invoiceId: '$request.body#/invoiceId' });
+  expect(document.paths['/invoices/{invoiceId}/holds'].post.responses['201'].links.releaseHold.parameters)
+    .toEqual({ invoiceId: '$request.path.invoiceId', holdId: '$request.body#/holdId' });
 });
 
 test('a list of invoice ids in a query is checked by the pattern the document shows', () => {

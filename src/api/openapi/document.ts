@@ -8,6 +8,7 @@ import { z, type ZodType } from 'zod';
 import { isoDate, moneySchema } from '../../domain/invoice-messages';
 import { OPEN_PREFIXES, rolesAllowed, ROUTE_ACCESS, type RouteAccess } from '../access/route-access';
 import { type Answer, OPERATIONS, type Operation, PATH_PARAMETERS } from './operations';
+import { linksOf } from './links';
 import { ERROR_RESPONSES, problemSchema, SIGNATURE_REFUSED } from './problem-responses';
 import { REQUEST_EXAMPLES } from './request-examples';
 import { healthSchema, webhookAnswerSchema } from './response-schemas';
@@ -141,7 +142,10 @@ export function openApiDocument(): OpenApiDocument {
     const access = accessOf(operation);
     const item = (paths[openApiPath(operation.path)] ??= {});
     const responses: Record<string, JsonSchema> = {};
-    for (const [status, answer] of Object.entries(operation.answers)) responses[status] = answerOf(answer, answer.schema && answers.get(answer.schema));
+    const links = linksOf(operation);
+    for (const [status, answer] of Object.entries(operation.answers)) {
+      responses[status] = { ...answerOf(answer, answer.schema && answers.get(answer.schema)), ...(links && Number(status) < 300 ? { links } : {}) };
+    }
     for (const status of errorsOf(operation, access)) responses[status] = { $ref: `#/components/responses/${signed(operation) && status === 401 ? SIGNATURE_REFUSED.name : ERROR_RESPONSES[status].name}` };
     const parameters = parametersOf(operation);
     item[operation.method.toLowerCase()] = {
