@@ -57,13 +57,30 @@ const paidAfter = (dueInDays: number, ms: number): Scenario => async (env, start
 /** Contact every day, inside business hours 9–17 in the customer's zone. */
 const NINE_TO_FIVE_POLICY = { ...EVERY_DAY_POLICY, contact: { ...EVERY_DAY_POLICY.contact, businessHours: { startHour: 9, endHour: 17 } } };
 
+/** A whole life: every reminder, call, escalation and hand-off letter, then the write-off review approved. */
+const fullLifeWrittenOff: Scenario = async (env, start) => {
+  const handle = await start(5);
+  await env.sleep(185 * DAY);
+  await handle.signal(writeOffDecisionSignal, { approved: true, decidedBy: 'controller@example.com', role: 'ar-manager', note: 'uncollectible' });
+  return handle;
+};
+
+/** A dispute resolved for the customer, a promise broken, then paid. */
+const disputePromisePaid: Scenario = async (env, start) => {
+  const handle = await start(-3);
+  await env.sleep(DAY / 4);
+  await handle.executeUpdate(openDisputeUpdate, { args: [{ disputeId: 'D-1', category: 'pricing', amount: usd(25_000) }] });
+  await env.sleep(8 * DAY);
+  await handle.executeUpdate(resolveDisputeUpdate, { args: [{ disputeId: 'D-1', inFavourOf: 'customer', resolvedBy: 'sales' }] });
+  const today = isoDateOf(await env.currentTimeMs());
+  await handle.executeUpdate(promiseToPayUpdate, { args: [{ promiseId: 'P-1', amount: usd(50_000), promisedDate: addDays(today, 5) }] });
+  await env.sleep(12 * DAY); // broken: re-escalates, dunning resumes
+  await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(100_000) }] });
+  return handle;
+};
+
 const SCENARIOS: Record<string, Scenario> = {
-  'full-life-written-off': async (env, start) => {
-    const handle = await start(5);
-    await env.sleep(185 * DAY);
-    await handle.signal(writeOffDecisionSignal, { approved: true, decidedBy: 'controller@example.com', role: 'ar-manager', note: 'uncollectible' });
-    return handle;
-  },
+  'full-life-written-off': fullLifeWrittenOff,
   'partial-payments-then-paid': async (env, start) => {
     const handle = await start(-10);
     const pay = (paymentId: string, amountMinor: number) =>
@@ -83,18 +100,7 @@ const SCENARIOS: Record<string, Scenario> = {
     return handle;
   },
   // Recorded after the invoice-lifecycle-v2 change: disputes, promises, approvals, chargebacks, continue-as-new.
-  'v2-dispute-promise-paid': async (env, start) => {
-    const handle = await start(-3);
-    await env.sleep(DAY / 4);
-    await handle.executeUpdate(openDisputeUpdate, { args: [{ disputeId: 'D-1', category: 'pricing', amount: usd(25_000) }] });
-    await env.sleep(8 * DAY);
-    await handle.executeUpdate(resolveDisputeUpdate, { args: [{ disputeId: 'D-1', inFavourOf: 'customer', resolvedBy: 'sales' }] });
-    const today = isoDateOf(await env.currentTimeMs());
-    await handle.executeUpdate(promiseToPayUpdate, { args: [{ promiseId: 'P-1', amount: usd(50_000), promisedDate: addDays(today, 5) }] });
-    await env.sleep(12 * DAY); // broken: re-escalates, dunning resumes
-    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'p-1', amount: usd(100_000) }] });
-    return handle;
-  },
+  'v2-dispute-promise-paid': disputePromisePaid,
   'v2-vip-approval-write-off-recovery': async (env, start) => {
     const handle = await start(-110, { customer: { vip: true } });
     await env.sleep(20 * DAY);
@@ -273,6 +279,11 @@ const SCENARIOS: Record<string, Scenario> = {
   // sleeps after one task; one registered overdue acts on its step in that same task.
   'v13-started-in-one-task-paid': paidAfter(10, 10 * DAY), // the upcoming reminder and the due-date notice
   'v13-overdue-start-in-one-task-paid': paidAfter(-36, DAY), // the collector's call task opens at the start
+  // Recorded after a new invoice noted the release it was born at (v14) and stopped asking for the patches that release
+  // has: no patch marker but that one, whatever path it takes.
+  'v14-born-at-release-paid': paidAfter(10, 10 * DAY),
+  'v14-born-at-release-written-off': fullLifeWrittenOff,
+  'v14-born-at-release-dispute-promise-paid': disputePromisePaid,
   'v2-continued-as-new': async (env, start) => {
     const handle = await start(-20, { historyEventLimit: 40 });
     const firstRun = (await handle.describe()).runId;

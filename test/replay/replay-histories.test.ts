@@ -47,6 +47,7 @@ const RELEASES: { version: number; patches: string[] }[] = [
   { version: 10, patches: ['close-with-posting'] },
   { version: 12, patches: ['outreach-merge-with-company'] },
   { version: 13, patches: ['start-in-one-task'] },
+  { version: 14, patches: ['invoice-born-at-release-14'] },
 ];
 
 function patchesIn(file: string): string[] {
@@ -69,6 +70,12 @@ test.each(RELEASES.flatMap(({ version, patches }) => patches.map((patch) => [pat
     expect(recordedUnder.some((file) => patchesIn(file).includes(patch))).toBe(true);
   },
 );
+
+test('an invoice born at release 14 asks for no patch it has: its one marker is its birth, whatever path it took', () => {
+  const born = files.filter((file) => file.startsWith('invoice-collection-') && versionOf(file) === 14);
+  expect(born.length).toBeGreaterThanOrEqual(3);
+  for (const file of born) expect([file, patchesIn(file)]).toEqual([file, ['invoice-born-at-release-14']]);
+});
 
 test('a change that breaks determinism is caught', async () => {
   // The same history replayed with the steps in another order must fail, or this test proves nothing.

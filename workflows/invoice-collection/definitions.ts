@@ -230,6 +230,8 @@ export interface CarriedState {
   endedPlanIds?: string[];
   /** Whether customer contact goes through the customer's outreach workflow (invoices started since it existed). */
   viaOutreach?: boolean;
+  /** The release the invoice was born at (patches.ts, BORN_AT_RELEASE_14); unset for invoices born before it. */
+  bornAtRelease?: number;
   /** Why contact is held for the whole customer (their "do not dun" flag), while it is. */
   customerHold?: string | null;
   /** The outreach request the main loop waits on, and its outcome once told. */

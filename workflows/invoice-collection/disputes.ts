@@ -3,7 +3,6 @@
  * business days; dunning continues on the undisputed part; resolved for the customer with a credit
  * memo or for the company, when dunning resumes on the full amount. A missed SLA escalates.
  */
-import { patched } from '@temporalio/workflow';
 import { addBusinessDays } from '../../src/domain/business-days';
 import { addDays } from '../../src/domain/calendar';
 import { applyCreditMemo } from '../../src/domain/invoice-balance';
@@ -26,7 +25,7 @@ export class Disputes {
   async escalateBreachedSlas(): Promise<void> {
     const breached = this.s.disputes.filter((d) => d.status === 'open' && !d.slaBreached && Date.now() >= this.invoice.dateInstant(addDays(d.slaDue, 1)));
     // A resolution may land while an earlier breach is saved: a resolved dispute is neither breached nor escalated.
-    const recheck = breached.length > 0 && patched(DISPUTE_SLA_RECHECK);
+    const recheck = breached.length > 0 && this.invoice.takes(DISPUTE_SLA_RECHECK);
     for (const dispute of breached) {
       if (recheck && dispute.status !== 'open') continue;
       dispute.slaBreached = true;

@@ -3,7 +3,6 @@
  * start that performs only the step that applies now, steps that came due while dunning waited
  * caught up once, contact moved off quiet days, and an operator's move to another policy version.
  */
-import { patched } from '@temporalio/workflow';
 import { nextContactInstant } from '../../src/domain/contact-days';
 import { catchUp } from '../../src/domain/contact-resumption';
 import { describeStep, lateStart } from '../../src/domain/dunning-schedule';
@@ -48,7 +47,7 @@ export class Dunning {
     const skippedNote = missed.length > 0 ? `; skipped ${this.s.skippedSteps.join(', ')}` : '';
     await this.effects.record('started', 'collection_started', `collection started at ${age} days past due${skippedNote}`, {
       daysPastDue: age, skippedSteps: this.s.skippedSteps, policy: { policyId: invoice.policy.policyId, version: invoice.policy.version },
-    }, patched(START_IN_ONE_TASK) ? 'local' : 'activity');
+    }, this.invoice.takes(START_IN_ONE_TASK) ? 'local' : 'activity');
     // A cancel or payment may have arrived while the start was recorded.
     if (current && !pastReview && !invoice.closed) await this.perform(current);
   }
@@ -66,7 +65,7 @@ export class Dunning {
 
   /** Steps that came due while dunning waited are caught up once: the latest runs, the others are recorded as skipped. */
   async performDue(due: DunningStep[]): Promise<void> {
-    if (due.length > 1 && patched(CONTACT_RESUMES)) return this.catchUpDue(due);
+    if (due.length > 1 && this.invoice.takes(CONTACT_RESUMES)) return this.catchUpDue(due);
     const step = due[due.length - 1];
     const missed = due.slice(0, -1);
     this.s.upcomingStepIds = this.s.upcomingStepIds.filter((id) => !due.some((d) => d.id === id));
@@ -102,7 +101,7 @@ export class Dunning {
     const hold = invoice.contactHold();
     if (hold && reachesCustomer(step)) {
       this.s.skippedSteps.push(step.id);
-      if (step.action === 'email' && patched(CONTACT_RESUMES)) this.notices.missedNotices().push(step.id);
+      if (step.action === 'email' && this.invoice.takes(CONTACT_RESUMES)) this.notices.missedNotices().push(step.id);
       await this.effects.record(`step/${step.id}`, 'step_skipped', `${describeStep(step)} skipped: ${hold}`, { stepId: step.id, hold });
       invoice.updateSearchAttributes('worklist');
       return;
@@ -112,7 +111,7 @@ export class Dunning {
         await this.charges.postInterest();
         const sent = await this.notices.sendNotice(step);
         // Stopped by a hold or pause that landed meanwhile: it counts as missed, like a step skipped during a hold.
-        if (!sent && !invoice.closed && invoice.contactStopped('dunning') && patched(CONTACT_RESUMES)) this.notices.missedNotices().push(step.id);
+        if (!sent && !invoice.closed && invoice.contactStopped('dunning') && this.invoice.takes(CONTACT_RESUMES)) this.notices.missedNotices().push(step.id);
         break;
       }
       case 'call_task':
@@ -144,7 +143,7 @@ export class Dunning {
     const at = this.invoice.dayInstant(step.offsetDays);
     if (!reachesCustomer(step)) return at;
     const moved = nextContactInstant(at, this.invoice.policy.contact);
-    return moved !== at && patched(LIFECYCLE_V3) ? moved : at;
+    return moved !== at && this.invoice.takes(LIFECYCLE_V3) ? moved : at;
   }
 
   /**

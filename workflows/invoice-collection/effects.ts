@@ -3,7 +3,7 @@
  * and its cause: a timeline entry, a collector task, a ledger posting. Customer contact has its own
  * path (notices.ts).
  */
-import { ActivityCancellationType, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { CollectionsActivities } from '../../activities';
 import type { LedgerEntryKind, LedgerPosting } from '../../activities/ledger/activities';
 import type { CollectorTaskKind } from '../../activities/tasks/activities';
@@ -111,7 +111,7 @@ export class Effects {
    * then: the main loop, seeing the close while the posting runs, must not close them again.
    */
   closingPosting(): Pick<LedgerPosting, 'closesInvoice'> {
-    if (!this.invoice.closed || !patched(CLOSE_WITH_POSTING)) return {};
+    if (!this.invoice.closed || !this.invoice.takes(CLOSE_WITH_POSTING)) return {};
     this.s.openTasksClosed = true;
     return { closesInvoice: this.s.status };
   }

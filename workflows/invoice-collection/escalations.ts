@@ -3,7 +3,6 @@
  * account up; where the policy asks for approval (a VIP, a high balance) the move waits for a
  * manager's decision. Legal and agency hand-offs tell the customer by letter.
  */
-import { patched } from '@temporalio/workflow';
 import { approvalNeeded, higherLevel } from '../../src/domain/escalation-ladder';
 import type { DunningStep, EscalationLevel } from '../../src/domain/policy/schema';
 import type { CarriedState, EscalationDecision, InvoiceState } from './definitions';
@@ -46,7 +45,7 @@ export class Escalations {
     const { agency, writeOff } = this.invoice.policy;
     const { customer, invoice } = this.invoice.input;
     const belowAgencyMinimum = step.level === 'agency' && this.s.balance.currency === writeOff.currency && this.s.balance.balanceMinor < agency.minimumBalanceMinor;
-    if (belowAgencyMinimum && patched(LIFECYCLE_V2)) {
+    if (belowAgencyMinimum && this.invoice.takes(LIFECYCLE_V2)) {
       this.s.earlyReviewReason = `balance ${this.invoice.formatBalance()} is below the agency minimum of ${this.invoice.format(agency.minimumBalanceMinor)}`;
       await this.effects.record(`step/${step.id}`, 'step_skipped', `agency hand-off skipped: ${this.s.earlyReviewReason}; write-off review opens instead`, { stepId: step.id });
       return;
@@ -56,7 +55,7 @@ export class Escalations {
       await this.effects.record(`step/${step.id}`, 'step_skipped', `escalation to ${step.level} skipped: the account is already at ${this.s.escalation}`, { stepId: step.id });
       return;
     }
-    if (approvalNeeded(step.level, customer, this.invoice.policy) && patched(LIFECYCLE_V2)) {
+    if (approvalNeeded(step.level, customer, this.invoice.policy) && this.invoice.takes(LIFECYCLE_V2)) {
       await this.escalate(step.level, step.id, `step ${step.id}, day ${step.offsetDays}`, escalationRule(step));
       return;
     }
@@ -67,7 +66,7 @@ export class Escalations {
 
   /** Tells the customer the account went to legal or an agency (workflows from before letters existed stay silent). */
   private async sendHandOffLetter(level: EscalationLevel, key: string): Promise<void> {
-    if ((level !== 'legal' && level !== 'agency') || !patched(LIFECYCLE_V3)) return;
+    if ((level !== 'legal' && level !== 'agency') || !this.invoice.takes(LIFECYCLE_V3)) return;
     await this.notices.sendLetter(key, { name: `${level}-handoff` }, `${level === 'legal' ? 'Legal' : 'Agency'} hand-off letter to ${this.invoice.input.customer.name}`);
   }
 

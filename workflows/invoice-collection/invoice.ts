@@ -27,7 +27,7 @@ import {
   AgingBucketAttr, BalanceDueAttr, CLOSED_STATUSES, CollectionStatusAttr, DaysPastDueAttr, EscalationLevelAttr,
   type CarriedState, type InvoiceCollectionInput, type InvoiceState,
 } from './definitions';
-import { FEWER_ACTIONS, LIFECYCLE_V3 } from './patches';
+import { BORN_AT_RELEASE_14, BORN_RELEASE, FEWER_ACTIONS, LIFECYCLE_V3, PATCH_RELEASES } from './patches';
 import { completePolicy } from './policy-snapshot';
 import { notApplicable, refuse } from './refusals';
 
@@ -89,6 +89,8 @@ export class Invoice {
 
   constructor(readonly input: InvoiceCollectionInput) {
     this.s = input.carried ? { ...initialState(input), ...input.carried, balance: withChargeFields(input.carried.balance) } : initialState(input);
+    // First, before any handler or step can ask for a patch (see patches.ts).
+    if (!input.carried && patched(BORN_AT_RELEASE_14)) this.s.bornAtRelease = BORN_RELEASE;
     this.policy = completePolicy(this.s.movedToPolicy ?? input.policy);
     this.plan = dunningPlan(this.policy, input.customer);
   }
@@ -97,6 +99,16 @@ export class Invoice {
   usePolicy(policy: CollectionsPolicy): void {
     this.policy = completePolicy(policy);
     this.plan = dunningPlan(this.policy, this.input.customer);
+  }
+
+  /**
+   * Whether the invoice takes a patch's new path: without asking when it was born at a release that
+   * has the patch, by `patched()` (as recorded) when it was born before.
+   */
+  takes(patch: string): boolean {
+    const release = PATCH_RELEASES[patch];
+    if (release === undefined) throw new Error(`patch ${patch} has no release in patches.ts`);
+    return (this.s.bornAtRelease ?? 0) >= release || patched(patch);
   }
 
   get closed(): boolean {
@@ -263,7 +275,7 @@ export class Invoice {
    */
   updateSearchAttributes(only: 'any' | 'worklist' = 'any'): void {
     // A closed invoice's age stops at its close: no billable upsert for a number nobody works from.
-    const age = this.s.closedAt && patched(LIFECYCLE_V3) ? daysPastDue(this.input.invoice.dueDate, Date.parse(this.s.closedAt)) : this.daysPastDue();
+    const age = this.s.closedAt && this.takes(LIFECYCLE_V3) ? daysPastDue(this.input.invoice.dueDate, Date.parse(this.s.closedAt)) : this.daysPastDue();
     const wanted: SearchAttributeUpdatePair[] = [
       { key: CollectionStatusAttr, value: this.s.status },
       { key: BalanceDueAttr, value: this.s.balance.balanceMinor },
@@ -275,7 +287,7 @@ export class Invoice {
     const changed = wanted.filter((pair) => current.get(pair.key as never) !== pair.value)
       .filter((pair) => !(this.input.amountsPrivate && pair.key === BalanceDueAttr));
     if (changed.length === 0) return;
-    if (only === 'worklist' && !changed.some((pair) => WORKLIST_ATTRIBUTES.includes(pair.key)) && patched(FEWER_ACTIONS)) return;
+    if (only === 'worklist' && !changed.some((pair) => WORKLIST_ATTRIBUTES.includes(pair.key)) && this.takes(FEWER_ACTIONS)) return;
     upsertSearchAttributes(changed);
   }
 

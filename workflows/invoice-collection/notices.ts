@@ -3,7 +3,7 @@
  * agency hand-off) and the notice missed during a hold. Only the main loop calls the senders; a
  * handler queues a letter (`sendLetter`) and wakes it. The rule is written out in customer-contact.ts.
  */
-import { ApplicationFailure, condition, getExternalWorkflowHandle, patched } from '@temporalio/workflow';
+import { ApplicationFailure, condition, getExternalWorkflowHandle } from '@temporalio/workflow';
 import type { DunningNoticeInput, LetterRequest } from '../../activities/notices/activities';
 import { DAY_MS } from '../../src/domain/calendar';
 import { finalNoticeOf, mostSevereNotice } from '../../src/domain/contact-resumption';
@@ -29,7 +29,7 @@ export class Notices {
   async sendNotice(step: Extract<DunningStep, { action: 'email' }>, key = `step/${step.id}`): Promise<boolean> {
     const summary = `${step.finalNotice ? 'Final notice' : 'Reminder'} "${step.template}" (${step.tone}) for ${this.invoice.format(this.invoice.collectibleMinor())}`;
     const data = { stepId: step.id, template: step.template, tone: step.tone, why: this.invoice.why(dunningStepRule(step)) };
-    if (!patched(CONTACT_GUARD)) {
+    if (!this.invoice.takes(CONTACT_GUARD)) {
       const event = this.invoice.event(key, 'notice_sent', summary, data);
       await activities.sendDunningNotice.executeWithOptions({ summary }, [{ ...this.noticeBasics(), template: step.template, tone: step.tone, event }]);
       return true;
@@ -51,7 +51,7 @@ export class Notices {
    * contact rule send at once unless contact is on hold.
    */
   async sendLetter(key: string, letter: LetterRequest, summary: string, offerId?: string): Promise<void> {
-    if (patched(CONTACT_GUARD)) {
+    if (this.invoice.takes(CONTACT_GUARD)) {
       this.queuedLetters().push({ key, letter, summary, ...(offerId ? { offerId } : {}) });
       this.invoice.wake();
       return;
@@ -83,7 +83,7 @@ export class Notices {
         await this.suppressContact(letter.key, letter.summary, data, `settlement offer ${letter.offerId} is no longer open`);
         continue;
       }
-      if (isHandOff(letter) && !this.invoice.closed && patched(CONTACT_RESUMES)) {
+      if (isHandOff(letter) && !this.invoice.closed && this.invoice.takes(CONTACT_RESUMES)) {
         const wait = await this.finalNoticeBefore(letter);
         if (wait === 'withheld') continue;
         if (wait === 'wait') {
@@ -227,7 +227,7 @@ export class Notices {
    */
   private async askOutreach(request: ContactRequest): Promise<void> {
     const { customer } = this.invoice.input;
-    if (this.s.outreachRunning && patched(FEWER_ACTIONS)) {
+    if (this.s.outreachRunning && this.invoice.takes(FEWER_ACTIONS)) {
       try {
         await getExternalWorkflowHandle(customerOutreachWorkflowId(customer.customerId)).signal(requestContactSignal, request);
         return;

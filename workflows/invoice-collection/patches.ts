@@ -74,3 +74,31 @@ export const CLOSE_WITH_POSTING = 'close-with-posting';
  * instead of a task, an activity task and a second task. Deprecate as CONTACT_GUARD.
  */
 export const START_IN_ONE_TASK = 'start-in-one-task';
+
+/**
+ * Recorded once, in a new invoice's first workflow task: the invoice was born at release 14, and
+ * takes every patch of that release and before without asking `patched()` again. Each such call
+ * records a marker and upserts `TemporalChangeVersion` the first time a run takes it (up to seven in
+ * a first payment's task); an invoice born since needs none of them. Invoices born before keep
+ * asking, and replay as they were recorded. A patch added later is asked as usual (`PATCH_RELEASES`
+ * gets it with its release, above BORN_AT_RELEASE's).
+ */
+export const BORN_AT_RELEASE_14 = 'invoice-born-at-release-14';
+export const BORN_RELEASE = 14;
+
+/** The release each patch came with (test/replay holds the same table and its histories). */
+export const PATCH_RELEASES: Readonly<Record<string, number>> = {
+  [LIFECYCLE_V2]: 2,
+  [LIFECYCLE_V3]: 3,
+  [CONTACT_GUARD]: 4,
+  [CONTACT_RESUMES]: 4,
+  [WRITE_OFF_SIGNAL_CHECKS]: 4,
+  [DISPUTE_SLA_RECHECK]: 4,
+  [SMALL_BALANCE]: 4,
+  [CUSTOMER_OUTREACH]: 5,
+  [FEWER_ACTIONS]: 7,
+  [PAYMENT_IN_ONE_TASK]: 7,
+  [PAYMENT_WAKES_WHEN_DUE]: 9,
+  [CLOSE_WITH_POSTING]: 10,
+  [START_IN_ONE_TASK]: 13,
+};

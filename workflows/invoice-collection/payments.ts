@@ -3,7 +3,6 @@
  * recovery) and their reversals (a chargeback or returned payment owes again and reopens a paid or
  * settled invoice). A payment may settle an open offer or keep a promise.
  */
-import { patched } from '@temporalio/workflow';
 import { applyPayment, reinstatePrincipal, reversePayment } from '../../src/domain/invoice-balance';
 import type { Charges } from './charges';
 import type { CarriedState, InvoiceState, PaymentInput, PaymentResult, ReversalInput } from './definitions';
@@ -39,7 +38,7 @@ export class Payments {
     const kind = this.s.status === 'written_off' ? 'recovery' : 'payment';
     this.s.payments[payment.paymentId] = { amountMinor: payment.amount.amountMinor, principalMinor: 0, interestMinor: 0, lateFeeMinor: 0, creditMinor: 0, kind };
     // Decided once per payment, before its first posting: both postings run the same way.
-    const runner = patched(PAYMENT_IN_ONE_TASK) ? 'local' : 'activity';
+    const runner = this.invoice.takes(PAYMENT_IN_ONE_TASK) ? 'local' : 'activity';
     await this.charges.postInterest(runner);
     const before = this.s.balance;
     const { balance, allocation } = applyPayment(before, payment.amount.amountMinor);
@@ -71,7 +70,7 @@ export class Payments {
     await this.promises.keepIfPaid();
     // The main loop checks what is left. Since PAYMENT_WAKES_WHEN_DUE only a small balance makes it: waking
     // it for nothing cancels and restarts its timer (a billable action) and re-runs its due checks.
-    if (patched(SMALL_BALANCE) && (this.invoice.smallBalanceDue() || !patched(PAYMENT_WAKES_WHEN_DUE))) this.invoice.wake();
+    if (this.invoice.takes(SMALL_BALANCE) && (this.invoice.smallBalanceDue() || !this.invoice.takes(PAYMENT_WAKES_WHEN_DUE))) this.invoice.wake();
     this.invoice.updateSearchAttributes();
     return this.result(payment.paymentId, false);
   }

@@ -3,7 +3,6 @@
  * Within the policy's approval limit an offer opens at once; above it, it waits for a manager.
  * While an offer is open or awaiting approval dunning waits; unpaid at the deadline it lapses.
  */
-import { patched } from '@temporalio/workflow';
 import { addDays } from '../../src/domain/calendar';
 import { settleWithDiscount } from '../../src/domain/invoice-balance';
 import { discountBasisPoints, settlementDecision } from '../../src/domain/settlement-terms';
@@ -62,7 +61,7 @@ export class Settlements {
     await this.effects.record(`settlement/${offer.offerId}/open`, 'settlement_offered',
       `Settlement ${offer.offerId}: pay ${this.invoice.format(offer.amountMinor)} by ${offer.deadline} to settle ${this.invoice.formatBalance()} (${offer.discountBasisPoints / 100} % discount), ${how}`,
       { settlement: offer });
-    if (patched(LIFECYCLE_V3)) {
+    if (this.invoice.takes(LIFECYCLE_V3)) {
       const discount = `${this.invoice.format(this.s.balance.balanceMinor - offer.amountMinor)} (${offer.discountBasisPoints / 100} %)`;
       await this.notices.sendLetter(`settlement/${offer.offerId}/letter`,
         { name: 'settlement-offer', settlement: { discount, amount: this.invoice.money(offer.amountMinor), deadline: offer.deadline } },

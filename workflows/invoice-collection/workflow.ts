@@ -11,7 +11,7 @@
  * next wake-up is a pure function in src/domain/collection-timing.ts. This file composes them,
  * registers every handler, and is the main loop: it decides when to sleep, act and continue as new.
  */
-import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { DAY_MS } from '../../src/domain/calendar';
 import { nextWake, reviewDay, reviewDue, type Wake } from '../../src/domain/collection-timing';
 import { contactOutcomeSignal, customerHoldSignal } from '../customer-outreach/definitions';
@@ -112,7 +112,7 @@ class InvoiceCollection {
   async run(): Promise<InvoiceOutcome> {
     const { invoice } = this;
     if (!invoice.input.carried) {
-      invoice.s.viaOutreach = patched(CUSTOMER_OUTREACH);
+      invoice.s.viaOutreach = invoice.takes(CUSTOMER_OUTREACH);
       await this.dunning.begin();
     }
     for (;;) {
@@ -120,7 +120,7 @@ class InvoiceCollection {
       while (!invoice.closed) await this.writeOffReview();
       await this.notices.sendQueuedLetters(); // letters still queued at the close are recorded as suppressed
       if (invoice.s.status === 'cancelled') await this.effects.record('cancelled', 'invoice_cancelled', `cancelled: ${invoice.s.cancelReason}`, { reason: invoice.s.cancelReason });
-      if (!patched(LIFECYCLE_V2)) break;
+      if (!invoice.takes(LIFECYCLE_V2)) break;
       if (!(await this.afterCare())) break;
     }
     await condition(allHandlersFinished);

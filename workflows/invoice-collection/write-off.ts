@@ -4,7 +4,7 @@
  * policy's approval hierarchy, and balances below the policy's minimum, written off or kept without
  * contact.
  */
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { approvalRefusal, requiredApprover } from '../../src/domain/write-off-approval';
 import type { BankruptcyNotice, CarriedState, InvoiceState, WriteOffDecision } from './definitions';
 import type { Effects } from './effects';
@@ -63,13 +63,13 @@ export class WriteOff {
     const decisionData = { ...decision, balanceMinor: this.s.balance.balanceMinor };
     const writeOffPosting = [`write-off-${this.s.reviewsOpened}`, 'write_off', -this.s.balance.balanceMinor,
       `Written off: ${this.invoice.formatBalance()} approved by ${by}`, { decidedBy: decision.decidedBy, role: decision.role }] as const;
-    if (decision.approved && patched(CLOSE_WITH_POSTING)) {
+    if (decision.approved && this.invoice.takes(CLOSE_WITH_POSTING)) {
       // The decision, the posting and the close of the open tasks, in one transaction.
       const recorded = this.invoice.event(decisionKey, decisionType, decisionSummary, decisionData);
       await this.effects.postLedger(...writeOffPosting, undefined, 'activity', { recordedBefore: [recorded], ...this.effects.closingPosting() });
     } else {
       await this.effects.record(decisionKey, decisionType, decisionSummary, decisionData);
-      if (decision.approved && patched(LIFECYCLE_V2)) await this.effects.postLedger(...writeOffPosting);
+      if (decision.approved && this.invoice.takes(LIFECYCLE_V2)) await this.effects.postLedger(...writeOffPosting);
     }
     this.s.reviewOpen = false;
     this.invoice.updateSearchAttributes();
@@ -82,7 +82,7 @@ export class WriteOff {
     const minimum = smallBalance.minimumMinor[currency];
     const { closed } = this.invoice;
     if (this.s.smallBalance === 'kept' && (closed || !minimum || balanceMinor >= minimum)) this.s.smallBalance = null;
-    if (!this.invoice.smallBalanceDue() || !patched(SMALL_BALANCE)) return;
+    if (!this.invoice.smallBalanceDue() || !this.invoice.takes(SMALL_BALANCE)) return;
     const why = `${this.invoice.formatBalance()} is below the policy's minimum of ${this.invoice.format(minimum)}`;
     if (smallBalance.action === 'write_off') {
       this.s.smallBalance = 'written_off';
@@ -122,7 +122,7 @@ export class WriteOff {
    */
   async receiveSignal(decision: WriteOffDecision): Promise<void> {
     if (this.s.status !== 'write_off_review') return;
-    if (patched(WRITE_OFF_SIGNAL_CHECKS)) {
+    if (this.invoice.takes(WRITE_OFF_SIGNAL_CHECKS)) {
       const refusal = refusalOf(() => this.checkDecision(decision));
       if (refusal) {
         await this.effects.record(`write-off-signal-refused/${this.s.seq}`, 'write_off_decision_refused',
