@@ -12,6 +12,7 @@ import { loadConfig } from '../../config';
 import { receiveDeliveryEvent } from '../../notices/delivery-events';
 import type { ApiDependencies } from '../app';
 import { ProblemError } from '../problem';
+import { signatureHeader } from './webhooks';
 
 const SIGNATURE_HEADERS = ['svix-id', 'svix-timestamp', 'svix-signature'] as const;
 
@@ -24,14 +25,6 @@ export const resendEvent = z.object({
   }),
 });
 
-function headerOf(req: Request, name: (typeof SIGNATURE_HEADERS)[number]): string {
-  const value = req.headers[name];
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ProblemError(400, 'Bad request', `header.${name}: is required`, [{ field: `header.${name}`, reason: 'is required' }]);
-  }
-  return value;
-}
-
 export function deliveryWebhookRoutes(deps: ApiDependencies): Router {
   const router = Router();
   // The SDK's constructor asks for an API key; checking a signature never uses it.
@@ -39,7 +32,7 @@ export function deliveryWebhookRoutes(deps: ApiDependencies): Router {
   router.post('/webhooks/resend', express.raw({ type: 'application/json', limit: '1mb' }), async (req, res) => {
     const secret = deps.webhooks?.resendSecret ?? loadConfig().webhooks.resendSecret;
     // A request without its signature is the sender's to fix, whether or not this server takes the webhook.
-    const [id, timestamp, signature] = SIGNATURE_HEADERS.map((name) => headerOf(req, name));
+    const [id, timestamp, signature] = SIGNATURE_HEADERS.map((name) => signatureHeader(req, name));
     if (!secret) throw new ProblemError(404, 'Not found', 'the resend webhook is not configured on this server: set RESEND_WEBHOOK_SECRET');
     const payload = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     let verified: unknown;

@@ -3,7 +3,9 @@
  * These routes take no API key: each request is authenticated by its signature over the raw body
  * (so this router reads the body itself, and is mounted before the JSON parser). A webhook whose
  * secret is not configured is not served: 404, naming the variable that switches it on (a sender
- * retries any answer but a 2xx, so its events land once the operator sets it). A verified event is stored, then applied (src/webhooks/webhook-inbox.ts):
+ * retries any answer but a 2xx, so its events land once the operator sets it). A request without
+ * its signature headers is refused first, configured or not. A verified event is stored, then
+ * applied (src/webhooks/webhook-inbox.ts):
  *
  *   200  applied (or ignored: a type the engine does not act on); the invoice's new balance
  *   202  kept for review: no invoice matches (`unmatched`), or the invoice refused it (`refused`)
@@ -54,10 +56,13 @@ function notConfigured(webhook: string, variable: string): ProblemError {
   return new ProblemError(404, 'Not found', `the ${webhook} webhook is not configured on this server: set ${variable}`);
 }
 
-/** Refuses a request without one of the webhook's signature headers: the sender's to fix, configured or not. */
-function requireHeaders(req: Request, res: Response, names: readonly string[]): void {
-  const missing = names.find((name) => typeof req.headers[name] !== 'string' || (req.headers[name] as string).trim() === '');
-  if (missing) throw signatureProblem(res, new WebhookSignatureError(400, `header.${missing}`, 'is required'));
+/** A signature header's value; a request without it is refused (400), the sender's to fix, configured or not. */
+export function signatureHeader(req: Request, name: string): string {
+  const value = req.headers[name];
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ProblemError(400, 'Bad request', `header.${name}: is required`, [{ field: `header.${name}`, reason: 'is required' }]);
+  }
+  return value;
 }
 
 function signatureProblem(res: Response, error: WebhookSignatureError): ProblemError {
@@ -76,8 +81,7 @@ export const stripeEnvelope = z.object({
 
 /** Verifies a Stripe request with the Stripe SDK (signature and five-minute tolerance) and reads its event. */
 function verifiedStripeEvent(req: Request, res: Response, secret: string): VerifiedEvent {
-  const header = req.headers['stripe-signature'];
-  if (typeof header !== 'string' || header.trim() === '') throw signatureProblem(res, new WebhookSignatureError(400, 'header.stripe-signature', 'is required'));
+  const header = signatureHeader(req, 'stripe-signature');
   let event: unknown;
   try {
     event = Stripe.webhooks.constructEvent(rawBodyOf(req), header, secret);
@@ -134,13 +138,13 @@ export function webhookRoutes(deps: ApiDependencies): Router {
   };
 
   router.post('/webhooks/stripe', rawJson, async (req, res) => {
-    requireHeaders(req, res, ['stripe-signature']);
+    signatureHeader(req, 'stripe-signature');
     if (!secrets.stripeSecret) throw notConfigured('Stripe', 'STRIPE_WEBHOOK_SECRET');
     await answer(res, verifiedStripeEvent(req, res, secrets.stripeSecret));
   });
 
   router.post('/webhooks/generic', rawJson, async (req, res) => {
-    requireHeaders(req, res, Object.values(GENERIC_HEADERS));
+    for (const name of Object.values(GENERIC_HEADERS)) signatureHeader(req, name);
     if (!secrets.genericSecret) throw notConfigured('generic', 'WEBHOOK_SECRET');
     await answer(res, verifiedGenericEvent(req, res, secrets.genericSecret));
   });
