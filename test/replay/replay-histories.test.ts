@@ -10,6 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../support/temporal';
 import { customerOutreachWorkflowId } from '../../workflows/customer-outreach/definitions';
 import { invoiceWorkflowId } from '../../workflows/invoice-collection/definitions';
+import { BORN_AT_RELEASE_14, BORN_RELEASE, PATCH_RELEASES } from '../../workflows/invoice-collection/patches';
 import { planWorkflowId } from '../../workflows/payment-plan/definitions';
 
 const HISTORIES = path.join(__dirname, 'histories');
@@ -70,6 +71,12 @@ test.each(RELEASES.flatMap(({ version, patches }) => patches.map((patch) => [pat
     expect(recordedUnder.some((file) => patchesIn(file).includes(patch))).toBe(true);
   },
 );
+
+test('the workflow\'s table of patch releases is this file\'s, so an invoice born at a release takes exactly the patches recorded under it and before', () => {
+  const recorded = Object.fromEntries(RELEASES.flatMap(({ version, patches }) => patches.map((patch) => [patch, version])));
+  for (const [patch, release] of Object.entries(PATCH_RELEASES)) expect([patch, recorded[patch]]).toEqual([patch, release]);
+  expect(recorded[BORN_AT_RELEASE_14]).toBe(BORN_RELEASE);
+});
 
 test('an invoice born at release 14 asks for no patch it has: its one marker is its birth, whatever path it took', () => {
   const born = files.filter((file) => file.startsWith('invoice-collection-') && versionOf(file) === 14);

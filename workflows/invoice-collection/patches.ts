@@ -78,10 +78,10 @@ export const START_IN_ONE_TASK = 'start-in-one-task';
 /**
  * Recorded once, in a new invoice's first workflow task: the invoice was born at release 14, and
  * takes every patch of that release and before without asking `patched()` again. Each such call
- * records a marker and upserts `TemporalChangeVersion` the first time a run takes it (up to seven in
+ * records a marker and upserts `TemporalChangeVersion` the first time a run takes it (six of each in
  * a first payment's task); an invoice born since needs none of them. Invoices born before keep
- * asking, and replay as they were recorded. A patch added later is asked as usual (`PATCH_RELEASES`
- * gets it with its release, above BORN_AT_RELEASE's).
+ * asking, and replay as they were recorded. A patch added later goes into `PATCH_RELEASES` with its
+ * release (15 or later), so every invoice born before it asks for it as usual.
  */
 export const BORN_AT_RELEASE_14 = 'invoice-born-at-release-14';
 export const BORN_RELEASE = 14;
