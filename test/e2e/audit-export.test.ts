@@ -6,8 +6,7 @@
  * the figures and who decided under which key; the export replays against the current code, and an
  * edited history is reported as nondeterministic at the edited event.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseKey } from '../../src/api/access/api-keys';
 import type { AuditExport } from '../../src/audit/audit-export';
@@ -19,6 +18,7 @@ import { runCommandLine } from '../support/command-line';
 import { eventually, startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { invoiceInput } from '../support/invoice-fixtures';
 import { workflowBundle } from '../support/temporal';
+import { scratchDir } from '../support/scratch';
 
 const TASK_QUEUE = 'audit-e2e';
 const today = isoDateOf(Date.now());
@@ -27,7 +27,7 @@ const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
 let stack: E2eStack;
 const keys = {} as Record<'erp' | 'collector' | 'manager' | 'auditor', string>;
 let policy: { policyId: string; version: number };
-const scratch = mkdtempSync(path.join(tmpdir(), 'audit-e2e-'));
+const scratch = scratchDir('audit-e2e-');
 
 beforeAll(async () => {
   stack = await startE2eStack(TASK_QUEUE);

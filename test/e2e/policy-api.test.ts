@@ -2,8 +2,7 @@
  * The policy as versioned data through the API: refused with every failing field before anything
  * runs, saved as numbered versions, and snapshotted into workflows (a running invoice keeps its version).
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -16,6 +15,7 @@ import { testWorker } from '../support/collections-worker';
 import { freshDatabase, type TestDatabase } from '../support/database';
 import { startTestApi, type TestApi } from '../support/api-server';
 import { devServerEnvironment } from '../support/temporal';
+import { scratchDir } from '../support/scratch';
 
 const TASK_QUEUE = 'policies-e2e';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
   worker = await testWorker(env.nativeConnection, TASK_QUEUE, db.pool);
   running = worker.run();
   // The library gets one extra template that reads a variable the engine does not provide.
-  const templatesDir = mkdtempSync(path.join(tmpdir(), 'templates-'));
+  const templatesDir = scratchDir('templates-');
   cpSync(EMAIL_TEMPLATES_DIR, templatesDir, { recursive: true });
   cpSync(path.join(templatesDir, 'final-notice'), path.join(templatesDir, 'typo-notice'), { recursive: true });
   writeFileSync(path.join(templatesDir, 'typo-notice', 'body.hbs'), 'Dear {{customer.fullName}}, you owe {{total}}.\n');

@@ -4,10 +4,10 @@
  * the report's suggestions are the defaults.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CollectionsPolicy } from '../../src/domain/policy/schema';
+import { scratchDir } from '../support/scratch';
 
 const ROOT = path.join(__dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/aging-reports');
@@ -41,7 +41,7 @@ test('flags alone make a policy, without reading stdin', () => {
 });
 
 test('an aging report prints its summary and sizes the answers; an explicit answer wins over a suggestion', () => {
-  const out = path.join(mkdtempSync(path.join(tmpdir(), 'policy-init-')), 'policy.json');
+  const out = path.join(scratchDir('policy-init-'), 'policy.json');
   const run = init(['--aging-report', path.join(FIXTURES, 'quickbooks-ar-aging-summary.csv'), '--tone', 'neutral', '--out', out]);
   expect(run.code).toBe(0);
   expect(run.stdout).toBe('');
@@ -56,7 +56,7 @@ test('an aging report prints its summary and sizes the answers; an explicit answ
 });
 
 test('a report that cannot be read stops with the row and column, and writes nothing', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'policy-init-'));
+  const dir = scratchDir('policy-init-');
   writeFileSync(path.join(dir, 'aging.csv'), 'Customer,Current,1 - 30,Total\nAcme,1.00,n/a,1.00\n');
   const run = init(['--aging-report', path.join(dir, 'aging.csv'), '--out', path.join(dir, 'policy.json')]);
   expect(run).toMatchObject({ code: 1, stdout: '' });
@@ -72,7 +72,7 @@ test('answers as JSON on stdin, as before; unknown flags are refused', () => {
 });
 
 test('in a terminal the report\'s suggestions are the defaults, and a typed answer replaces one', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'policy-init-'));
+  const dir = scratchDir('policy-init-');
   const out = path.join(dir, 'policy.json');
   const report = path.join(FIXTURES, 'netsuite-ar-aging-detail.csv');
   // policy id, AR system, DSO, currency, tone, plans, discounts, interest, VIPs, cut-off, threshold — typed ahead.

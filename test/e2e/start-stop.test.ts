@@ -4,11 +4,12 @@
  * with its own data directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../support/free-port';
+import { scratchDir } from '../support/scratch';
 
 const ROOT = path.join(__dirname, '..', '..');
 const STOP_LIMIT_MS = 15_000;
@@ -86,7 +87,7 @@ afterAll(() => {
 
 async function startEngine(command: string, args: string[], options: { ownGroup?: boolean } = {}): Promise<RunningEngine> {
   const ports = { PORT: await freePort(), POSTGRES_PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort() };
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'collections-start-'));
+  const dataDir = scratchDir('collections-start-');
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   for (const [name, port] of Object.entries(ports)) env[name] = String(port);
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'RESEND_API_KEY']) delete env[name];

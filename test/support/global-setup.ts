@@ -36,6 +36,8 @@ export default async function globalSetup(): Promise<void> {
   const bundlePath = path.join(scratch, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
 
+  // Test files make their folders inside this one (scratch.ts); global-teardown removes it.
+  process.env.TEST_SCRATCH_DIR = scratch;
   process.env.TEST_POSTGRES_ADMIN_URL = adminUrl;
   process.env.TEST_POSTGRES_TEMPLATE = TEMPLATE;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;

@@ -5,15 +5,15 @@
  * project's search attributes registered through the operator API, as an operator would.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { Client } from 'pg';
 import { missingSearchAttributes, registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { ensureTemporalServer, type TemporalServerToolchain } from '../../src/temporal/toolchain';
+import { scratchDir } from './scratch';
 
 export interface TemporalCluster {
   /** The frontend's gRPC address, for TEMPORAL_ADDRESS. */
@@ -132,7 +132,7 @@ export async function startTemporalCluster(options: { adminUrl: string; namespac
   for (const name of ['frontendGrpc', 'frontendHttp', 'frontendMembership', 'historyGrpc', 'historyMembership', 'matchingGrpc', 'matchingMembership', 'workerGrpc', 'workerMembership']) {
     ports[name] = await freeLowPort();
   }
-  const dir = mkdtempSync(path.join(tmpdir(), 'temporal-cluster-'));
+  const dir = scratchDir('temporal-cluster-');
   mkdirSync(path.join(dir, 'config'));
   const dynamicConfigPath = path.join(dir, 'config', 'dynamic.yaml');
   writeFileSync(dynamicConfigPath, JSON.stringify(DYNAMIC_CONFIG, null, 2));

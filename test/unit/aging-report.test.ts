@@ -1,10 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { parseAgingReport, readAgingReport } from '../../src/policies/aging-report';
 import { readCsv } from '../../src/policies/aging-report-file';
 import { summarizeAgingReport } from '../../src/policies/aging-report-summary';
+import { scratchDir } from '../support/scratch';
 
 const FIXTURES = path.join(__dirname, '../fixtures/aging-reports');
 const fromCsv = (text: string, currency = 'USD', asOf?: string) => parseAgingReport(readCsv(text), { currency, asOf });
@@ -78,7 +77,7 @@ test('a Xero Aged Receivables Summary workbook: month columns, numbers and formu
     ['Tiny Widgets', null, null, null, null, null, 320, 320],
     ['Total', 1200.5, 300, 0, 2450, 0, 320, 4270.5],
   ]);
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'aging-')), 'xero.xlsx');
+  const file = path.join(scratchDir('aging-'), 'xero.xlsx');
   await workbook.xlsx.writeFile(file);
   const summary = summarizeAgingReport(await readAgingReport(file, { currency: 'NZD' }));
   expect(summary).toMatchObject({ asOf: '2025-01-31', currency: 'NZD', totalMinor: 427_050, notes: [] });

@@ -1,10 +1,10 @@
 /** Collector call scripts per aging bucket: golden files, objection handling, and the variable check. */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sampleNoticeVariables } from '../../src/notices/sample-variables';
 import { CALL_SCRIPTS_DIR, TemplateLibrary } from '../../src/notices/template-library';
 import { expectGolden } from './golden-file';
+import { scratchDir } from '../support/scratch';
 
 const library = new TemplateLibrary();
 const OBJECTIONS = ['Already paid:', 'Dispute:', 'Cash-flow trouble:', 'Need approval:', 'No invoice received:', 'Call back later:'];
@@ -31,7 +31,7 @@ test('a script leaves out the charges section when there are none', () => {
 });
 
 test('a script reading an unknown variable is reported, and an unknown id is refused', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'call-scripts-'));
+  const dir = scratchDir('call-scripts-');
   cpSync(CALL_SCRIPTS_DIR, dir, { recursive: true });
   cpSync(path.join(dir, 'call-30-days'), path.join(dir, 'call-typo'), { recursive: true });
   writeFileSync(path.join(dir, 'call-typo', 'script.hbs'), 'Ask {{customer.contactName}} about {{total}}.\n');

@@ -1,11 +1,11 @@
 /** Letters (payment plan agreement, settlement offer, legal and agency hand-offs): golden files and their own variables. */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LETTER_VARIABLE_PATHS, type LetterName } from '../../src/notices/letter-variables';
 import { sampleLetterVariables, sampleNoticeVariables } from '../../src/notices/sample-variables';
 import { LETTERS_DIR, TemplateLibrary } from '../../src/notices/template-library';
 import { expectGolden } from './golden-file';
+import { scratchDir } from '../support/scratch';
 
 const library = new TemplateLibrary();
 
@@ -54,7 +54,7 @@ test('a letter without its own variables fails instead of sending a blank', () =
 });
 
 test("a letter reading another letter's variables is reported", () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'letters-'));
+  const dir = scratchDir('letters-');
   cpSync(LETTERS_DIR, dir, { recursive: true });
   writeFileSync(path.join(dir, 'legal-handoff', 'body.hbs'), 'Pay {{settlement.amount}} of {{total}}.\n');
   expect(new TemplateLibrary(undefined, { letters: dir }).unknownLetterVariables('legal-handoff')).toEqual(['settlement.amount']);

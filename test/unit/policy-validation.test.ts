@@ -1,15 +1,15 @@
 /** A policy is refused, with the field path, when a step names a template or call script that is missing or reads unknown variables. */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
 import { CALL_SCRIPTS_DIR, EMAIL_TEMPLATES_DIR, TemplateLibrary } from '../../src/notices/template-library';
 import { validatePolicy } from '../../src/policies/policy-validation';
+import { scratchDir } from '../support/scratch';
 
 /** The real templates plus one email and one call script that read a variable the engine does not provide. */
 function libraryWithTypos(): TemplateLibrary {
-  const emails = mkdtempSync(path.join(tmpdir(), 'email-'));
-  const scripts = mkdtempSync(path.join(tmpdir(), 'call-scripts-'));
+  const emails = scratchDir('email-');
+  const scripts = scratchDir('call-scripts-');
   cpSync(EMAIL_TEMPLATES_DIR, emails, { recursive: true });
   cpSync(CALL_SCRIPTS_DIR, scripts, { recursive: true });
   cpSync(path.join(emails, 'final-notice'), path.join(emails, 'typo-notice'), { recursive: true });

@@ -1,13 +1,13 @@
 /** `policy checklist|diagram <file>` print the same views as the API, from a policy file. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderPolicyFile } from '../../src/cli/policy-commands';
 import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
 import { policyChecklist } from '../../src/domain/policy/policy-checklist';
 import { policyDiagram } from '../../src/domain/policy/policy-diagram';
+import { scratchDir } from '../support/scratch';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'policy-views-'));
+const dir = scratchDir('policy-views-');
 const file = path.join(dir, 'policy.json');
 writeFileSync(file, JSON.stringify(DEFAULT_POLICY));
 const broken = path.join(dir, 'broken.json');
