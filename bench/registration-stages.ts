@@ -1,6 +1,6 @@
 /**
  * Prints figures (not a test): what one registration through the API is made of, each part timed on
- * its own, one at a time and at concurrency 16, on the dev server and embedded Postgres: the API key
+ * its own, one at a time and at concurrency 16, on the dev server (or BENCH_SERVER=cluster) and embedded Postgres: the API key
  * check, the policy read, the ledger write, the workflow start, an authenticated request that does
  * nothing (HTTP and the middleware), and the whole registration; then a second round of starts.
  *
@@ -20,7 +20,7 @@ import { load, machine, reproduce } from './bench-machine';
 import { PIN_SERVER } from './core-pinning';
 import { jsonClient } from './json-client';
 import { cpuByProcess, cpuPerOperation } from './process-cpu';
-import { BENCH_RATE_LIMIT, startDevServerAndLedger } from './dev-server-stack';
+import { BENCH_RATE_LIMIT, SERVER_NAME, SERVER_SETTING, startServerAndLedger } from './server-stack';
 
 const COUNT = Number(process.env.STAGES_COUNT ?? 240);
 const TASK_QUEUE = 'registration-stages'; // no worker polls it: only the start is timed
@@ -44,8 +44,8 @@ async function timed(count: number, concurrency: number, work: (index: number) =
 }
 
 async function main(): Promise<void> {
-  console.log(`registration stages — ${new Date().toISOString()}; ${machine()}; ${load()}`);
-  const { env, db, stop } = await startDevServerAndLedger();
+  console.log(`registration stages — ${new Date().toISOString()}; ${SERVER_NAME}; ${machine()}; ${load()}`);
+  const { env, db, stop } = await startServerAndLedger();
   const { key } = await createApiKey(db, { holder: 'stages bench', role: 'system' });
   const server: Server = await new Promise((resolve) => {
     const listening = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent'), rateLimit: BENCH_RATE_LIMIT }).listen(0, '127.0.0.1', () => resolve(listening));
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
         if (concurrency > 1) console.log(`  ${''.padStart(27)}${cpuPerOperation(before, cpuByProcess(), count)}`);
       }
     }
-    console.log(`\nreproduce: ${reproduce('bench:stages', { STAGES_COUNT: COUNT, ...(PIN_SERVER ? { BENCH_PIN_SERVER: 1 } : {}) })}`);
+    console.log(`\nreproduce: ${reproduce('bench:stages', { STAGES_COUNT: COUNT, ...(PIN_SERVER ? { BENCH_PIN_SERVER: 1 } : {}), ...SERVER_SETTING })}`);
   } finally {
     await new Promise((resolve) => server.close(resolve));
     await stop();

@@ -1,10 +1,11 @@
 /**
  * Prints figures (not a test): payment → new balance (`POST /v1/invoices/{id}/payments`, the
  * `recordPayment` update) p50/p99 one at a time and concurrently, next to a bare update round trip
- * against a trivial workflow on the same dev server in the same run; then splits the payment's time
+ * against a trivial workflow on the same server in the same run (the dev server, or the deployed
+ * server with BENCH_SERVER=cluster); then splits the payment's time
  * into stages read from the histories' event times, to show where its floor comes from.
  *
- *   npm run bench:signal      (BENCH_PAYMENTS=100 BENCH_CONCURRENCY=16 to change the load)
+ *   npm run bench:signal      (BENCH_PAYMENTS=100 BENCH_CONCURRENCY=16 to change the load, BENCH_SERVER=cluster)
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { saveInvoice } from '../src/invoices/invoice-store';
@@ -13,7 +14,7 @@ import { invoiceWorkflowId, recordPaymentUpdate } from '../workflows/invoice-col
 import { load, machine, reproduce } from './bench-machine';
 import { cpuBetween, cpuByProcess, formatPerOperation } from './process-cpu';
 import { benchInvoice } from './bench-invoices';
-import { ECHO_TASK_QUEUE, startDevServerStack, TASK_QUEUE, type DevServerStack } from './dev-server-stack';
+import { ECHO_TASK_QUEUE, SERVER_NAME, SERVER_SETTING, startServerStack, TASK_QUEUE, type ServerStack } from './server-stack';
 import { echo, echoUpdate } from './echo-workflow';
 import { percentile, timed } from './latency';
 import { medianStages, updateStages, type Stage } from './update-stages';
@@ -26,7 +27,7 @@ const payment = (n: number) => ({ paymentId: `PAY-${n}`, amount: { amountMinor: 
 type Timings = Map<string, { sentAt: number; answeredAt: number }>;
 
 /** Registers `count` invoices due in 20 days (nothing to send for a while) and waits until each has started collecting. */
-async function registerInvoices(stack: DevServerStack, count: number): Promise<void> {
+async function registerInvoices(stack: ServerStack, count: number): Promise<void> {
   const now = Date.now();
   for (let i = 0; i < count; i += 1) {
     const input = benchInvoice(`SIG-${i}`, now, 20);
@@ -49,7 +50,7 @@ function printStages(title: string, median: { stages: Stage[]; runs: number }): 
 }
 
 /** Stages of every one-at-a-time payment, each invoice's history holding exactly one. */
-async function paymentStages(stack: DevServerStack, timings: Timings): Promise<Stage[][]> {
+async function paymentStages(stack: ServerStack, timings: Timings): Promise<Stage[][]> {
   return Promise.all([...timings].map(async ([invoiceId, { sentAt, answeredAt }]) => {
     const { events } = await stack.env.client.workflow.getHandle(invoiceWorkflowId(invoiceId)).fetchHistory();
     return updateStages(events ?? [], sentAt, answeredAt);
@@ -57,9 +58,9 @@ async function paymentStages(stack: DevServerStack, timings: Timings): Promise<S
 }
 
 async function main(): Promise<void> {
-  console.log(`signal path — ${new Date().toISOString()}; ${machine()}; ${load()}`);
+  console.log(`signal path — ${new Date().toISOString()}; ${SERVER_NAME}; ${machine()}; ${load()}`);
   const activityRuns: { workflowId: string; startedAt: number; endedAt: number }[] = [];
-  const stack = await startDevServerStack((real) => ({
+  const stack = await startServerStack((real) => ({
     ...real,
     // Timed inside the worker, to check the history's activity times against what the activity saw.
     async postPayment(...args: Parameters<typeof real.postPayment>) {
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
   } finally {
     await stack.teardown();
   }
-  console.log(`\nreproduce: ${reproduce('bench:signal', { BENCH_PAYMENTS: PAYMENTS, BENCH_CONCURRENCY: CONCURRENCY })}`);
+  console.log(`\nreproduce: ${reproduce('bench:signal', { BENCH_PAYMENTS: PAYMENTS, BENCH_CONCURRENCY: CONCURRENCY, ...SERVER_SETTING })}`);
 }
 
 /** Sums the median stages whose label matches. */

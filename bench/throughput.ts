@@ -3,7 +3,7 @@
  * workflow starts per second through the Temporal client in the same run, and payment-to-new-balance
  * latency (a 180-day invoice's history and cost: npm run bench:cost).
  *
- *   npm run bench                      (BENCH_INVOICES=500 BENCH_CONCURRENCY=16 to change the load)
+ *   npm run bench                      (BENCH_INVOICES=500 BENCH_CONCURRENCY=16 to change the load, BENCH_SERVER=cluster)
  */
 import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
@@ -17,7 +17,8 @@ import { saveInvoice } from '../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../src/invoices/start-collection';
 import { createLogger } from '../src/logger';
 import { createCollectionsWorker } from '../src/temporal/worker';
-import { BENCH_RATE_LIMIT, startDevServerAndLedger } from './dev-server-stack';
+import { load, machine, reproduce } from './bench-machine';
+import { BENCH_RATE_LIMIT, SERVER_NAME, SERVER_SETTING, startServerAndLedger } from './server-stack';
 import { jsonClient } from './json-client';
 import { cpuBetween, cpuByProcess, formatPerOperation, sumCpu } from './process-cpu';
 import type { InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
@@ -51,7 +52,7 @@ function invoice(prefix: string, index: number): InvoiceCollectionInput {
 }
 
 async function throughputAndLatency(): Promise<void> {
-  const { env, db, stop } = await startDevServerAndLedger();
+  const { env, db, stop } = await startServerAndLedger();
   const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
   const app = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent'), rateLimit: BENCH_RATE_LIMIT });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
@@ -134,10 +135,11 @@ async function throughputAndLatency(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`collections engine benchmark — ${new Date().toISOString()}, node ${process.version}`);
+  console.log(`collections engine benchmark — ${new Date().toISOString()}; ${SERVER_NAME}; ${machine()}; ${load()}`);
   await throughputAndLatency();
   console.log('history and billable actions of a 180-day invoice: npm run bench:cost');
   console.log(`peak RSS of this process         ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  console.log(`\nreproduce: ${reproduce('bench', { BENCH_INVOICES: INVOICES, BENCH_CONCURRENCY: CONCURRENCY, BENCH_PAYMENTS: PAYMENTS, ...SERVER_SETTING })}`);
 }
 
 main().catch((error) => {

@@ -20,7 +20,7 @@ import { invoiceCollection } from '../workflows';
 import { invoiceStateQuery, invoiceWorkflowId } from '../workflows/invoice-collection/definitions';
 import { load, machine, reproduce } from './bench-machine';
 import { benchInvoice } from './bench-invoices';
-import { startDevServerAndLedger } from './dev-server-stack';
+import { startServerAndLedger } from './server-stack';
 import { echo, echoUpdate } from './echo-workflow';
 import { quietTemporalLogs } from './quiet-logs';
 
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   if (!(globalThis as { gc?: unknown }).gc) console.log('(no --expose-gc: figures include garbage of the main thread)');
   console.log(`workflow memory — ${new Date().toISOString()}; ${machine()}; ${load()}`);
   quietTemporalLogs();
-  const { env, db, stop } = await startDevServerAndLedger();
+  const { env, db, stop } = await startServerAndLedger();
   const client: Client = env.client;
   const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
   const [invoiceBundle, echoBundle] = await Promise.all([

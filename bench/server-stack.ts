@@ -1,15 +1,15 @@
 /**
- * The real parts of the payment path on a real clock: the local Temporal dev server (the CLI the
- * toolchain builds), an embedded Postgres, the collections worker with the real activities, the HTTP
- * API with a system key, and beside them a bench-only worker running the echo workflow on its own
- * task queue.
+ * The real parts of the payment path on a real clock: a Temporal server (the local dev server the
+ * toolchain builds, or with `BENCH_SERVER=cluster` the server as deployed), an embedded Postgres, the
+ * collections worker with the real activities, the HTTP API with a system key, and beside them a
+ * bench-only worker running the echo workflow on its own task queue.
  */
-import { mkdtempSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities, type CollectionsActivities } from '../activities';
 import { createApiKey } from '../src/api/access/api-keys';
@@ -23,10 +23,24 @@ import { ensureDefaultPolicy } from '../src/policies/policy-store';
 import { ALL_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 import { ensureTemporalCli } from '../src/temporal/toolchain';
 import { createCollectionsWorker } from '../src/temporal/worker';
+import { startTemporalCluster } from '../test/support/temporal-cluster';
+import { scratchDir } from '../test/support/scratch';
 import { PIN_SERVER, pinServerApart } from './core-pinning';
 import { jsonClient } from './json-client';
 import { startedProcesses } from './process-cpu';
 import { quietTemporalLogs } from './quiet-logs';
+
+/**
+ * `BENCH_SERVER=cluster`: the Temporal server as deployed (1.29.1 built from its Go module, its
+ * history and visibility on the embedded Postgres) instead of the dev server (the CLI, on SQLite).
+ */
+export const ON_CLUSTER = process.env.BENCH_SERVER === 'cluster';
+
+/** The setting that chose the server, for a benchmark's "reproduce:" line. */
+export const SERVER_SETTING: Record<string, string> = ON_CLUSTER ? { BENCH_SERVER: 'cluster' } : {};
+
+/** Which server a run stands on, for its first line. */
+export const SERVER_NAME = ON_CLUSTER ? 'Temporal server 1.29.1 on Postgres' : 'Temporal dev server (CLI, SQLite)';
 
 export const TASK_QUEUE = 'bench-signal';
 export const ECHO_TASK_QUEUE = 'bench-echo';
@@ -34,30 +48,34 @@ export const ECHO_TASK_QUEUE = 'bench-echo';
 /** The benchmarks' API limit per key: far above what they send, as a deployment raises RATE_LIMIT_REQUESTS for its ERP's key. */
 export const BENCH_RATE_LIMIT = { limit: 1_000_000, windowMs: 60_000 };
 
-export interface DevServerStack {
-  env: TestWorkflowEnvironment;
+/** What the benchmarks use of the server: a client and a worker connection. */
+export interface BenchServer {
+  client: Client;
+  nativeConnection: NativeConnection;
+}
+
+export interface ServerStack {
+  env: BenchServer;
   db: Pool;
   /** POSTs to the API with the system key; answers the parsed body. */
   post(route: string, body: unknown): Promise<unknown>;
   teardown(): Promise<void>;
 }
 
-/** The dev server and the ledger every dev-server benchmark stands on. */
-export interface DevServerAndLedger {
-  env: TestWorkflowEnvironment;
+/** The server and the ledger every real-clock benchmark stands on. */
+export interface ServerAndLedger {
+  env: BenchServer;
   /** A pool of 20 on a migrated embedded Postgres holding the default policy. */
   db: Pool;
   stop(): Promise<void>;
 }
 
-/** The local dev server (the CLI the toolchain builds) with the search attributes, and a migrated embedded Postgres. */
-export async function startDevServerAndLedger(): Promise<DevServerAndLedger> {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'collections-bench-'));
+/** The Temporal server (`BENCH_SERVER`) with the search attributes, and a migrated embedded Postgres. */
+export async function startServerAndLedger(): Promise<ServerAndLedger> {
+  quietTemporalLogs();
+  const scratch = scratchDir('collections-bench-');
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: 57000 + Math.floor(Math.random() * 900), persistent: false });
-  const cli = await ensureTemporalCli();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { ...(cli ? { executable: { type: 'existing-path' as const, path: cli } } : {}), searchAttributes: [...ALL_SEARCH_ATTRIBUTES], extraArgs: ['--log-level', 'error'] },
-  });
+  const server = ON_CLUSTER ? await startClusterServer(postgres.adminUrl) : await startDevServer();
   const url = postgres.urlFor('postgres');
   await migrateUp(url);
   const db = createPool(url, 20);
@@ -67,18 +85,40 @@ export async function startDevServerAndLedger(): Promise<DevServerAndLedger> {
     console.log(pinServerApart({ temporal, others }));
   }
   return {
-    env, db,
+    env: server.env, db,
     async stop() {
-      await env.teardown();
+      await server.stop();
       await db.end();
       await postgres.stop();
+      rmSync(scratch, { recursive: true, force: true });
     },
   };
 }
 
-export async function startDevServerStack(wrap: (real: CollectionsActivities) => CollectionsActivities): Promise<DevServerStack> {
-  quietTemporalLogs();
-  const { env, db, stop } = await startDevServerAndLedger();
+async function startDevServer(): Promise<{ env: BenchServer; stop(): Promise<void> }> {
+  const cli = await ensureTemporalCli();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { ...(cli ? { executable: { type: 'existing-path' as const, path: cli } } : {}), searchAttributes: [...ALL_SEARCH_ATTRIBUTES], extraArgs: ['--log-level', 'error'] },
+  });
+  return { env, stop: () => env.teardown() };
+}
+
+async function startClusterServer(adminUrl: string): Promise<{ env: BenchServer; stop(): Promise<void> }> {
+  const cluster = await startTemporalCluster({ adminUrl });
+  const connection = await Connection.connect({ address: cluster.address });
+  const nativeConnection = await NativeConnection.connect({ address: cluster.address });
+  return {
+    env: { client: new Client({ connection, namespace: cluster.namespace }), nativeConnection },
+    async stop() {
+      await connection.close();
+      await nativeConnection.close();
+      await cluster.stop();
+    },
+  };
+}
+
+export async function startServerStack(wrap: (real: CollectionsActivities) => CollectionsActivities): Promise<ServerStack> {
+  const { env, db, stop } = await startServerAndLedger();
   const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
   const worker = await createCollectionsWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, activities: wrap(activities) });
   const echoBundle = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'echo-workflow.ts'), logger: new DefaultLogger('ERROR') });
