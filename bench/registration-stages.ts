@@ -1,7 +1,7 @@
 /**
  * Prints figures (not a test): what one registration through the API is made of, each part timed on
  * its own, one at a time and at concurrency 16, on the dev server (or BENCH_SERVER=cluster) and embedded Postgres: the API key
- * check, the policy read, the ledger write, the workflow start, an authenticated request that does
+ * check, the ledger write (which picks the policy version), the policy document (kept once read), the workflow start, an authenticated request that does
  * nothing (HTTP and the middleware), and the whole registration; then a second round of starts.
  *
  *   npm run bench:stages        (STAGES_COUNT=240 calls per part at concurrency 16)
@@ -11,10 +11,10 @@ import { authenticateKey, createApiKey } from '../src/api/access/api-keys';
 import { createApp } from '../src/api/app';
 import { addDays, isoDateOf } from '../src/domain/calendar';
 import { DEFAULT_POLICY } from '../src/domain/policy/default-policy';
-import { saveInvoice } from '../src/invoices/invoice-store';
+import { saveRegistration } from '../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../src/invoices/start-collection';
 import { createLogger } from '../src/logger';
-import { latestPolicy } from '../src/policies/policy-store';
+import { policyVersion } from '../src/policies/policy-store';
 import type { InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
 import { load, machine, reproduce } from './bench-machine';
 import { PIN_SERVER } from './core-pinning';
@@ -59,8 +59,11 @@ async function main(): Promise<void> {
       const round = `c${concurrency}`;
       const parts: [string, (index: number) => Promise<void>][] = [
         ['API key check (one read)', async () => { await authenticateKey(db, key); }],
-        ['policy read', async () => { await latestPolicy(db, DEFAULT_POLICY.policyId); }],
-        ['ledger write (customer and invoice, one statement)', async (i) => { await saveInvoice(db, invoice(`S${round}`, i)); }],
+        ['ledger write (customer, invoice and policy version, one statement)', async (i) => {
+          const { invoice: details, customer } = invoice(`S${round}`, i);
+          await saveRegistration(db, { invoice: details, customer, policy: { policyId: DEFAULT_POLICY.policyId } });
+        }],
+        ['the policy version (read once, then kept)', async () => { await policyVersion(db, DEFAULT_POLICY.policyId, DEFAULT_POLICY.version); }],
         ['workflow start', async (i) => { await startInvoiceCollection(env.client, TASK_QUEUE, invoice(`S${round}`, i)); }],
         ['an authenticated request answered 404 (HTTP, middleware)', async () => { await http.get('/invoices/none'); }],
         ['registration through the API (all of the above)', async (i) => {

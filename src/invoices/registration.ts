@@ -2,11 +2,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { DEFAULT_POLICY } from '../domain/policy/default-policy';
-import { latestPolicy, PolicyNotFoundError, policyVersion } from '../policies/policy-store';
+import { PolicyNotFoundError, policyVersion } from '../policies/policy-store';
 import { customerHoursChangedSignal, customerOutreachWorkflowId } from '../../workflows/customer-outreach/definitions';
 import { invoiceWorkflowId, type CustomerDetails, type InvoiceCollectionInput, type InvoiceDetails } from '../../workflows/invoice-collection/definitions';
 import { ConflictError, InvalidFieldError } from './invoice-errors';
-import { saveInvoice } from './invoice-store';
+import { saveRegistration } from './invoice-store';
 import { startInvoiceCollection } from './start-collection';
 
 const DEFAULT_POLICY_ID = DEFAULT_POLICY.policyId;
@@ -38,46 +38,32 @@ export interface RegistrationDependencies {
  * same input (reconcile-registrations.ts).
  */
 export async function registerInvoice(deps: RegistrationDependencies, request: InvoiceRegistration): Promise<RegistrationResult> {
-  const policy = await latestPolicy(deps.db, request.policyId ?? DEFAULT_POLICY_ID).catch((error: unknown) => {
+  const { invoiceId, invoiceNumber, amount, issueDate, dueDate, paymentLink, customer } = request;
+  const invoice = { invoiceId, invoiceNumber, amount, issueDate, dueDate, paymentLink };
+  // Read first only when the request says where the customer is: a change there makes the outreach's hours stale.
+  const hoursBefore = customer.timeZone !== undefined || customer.country !== undefined ? await customerHours(deps.db, customer.customerId) : undefined;
+  const saved = await saveRegistration(deps.db, { invoice, customer, policy: { policyId: request.policyId ?? DEFAULT_POLICY_ID } }).catch((error: unknown) => {
     if (error instanceof PolicyNotFoundError) throw new InvalidFieldError('policyId', `no policy "${request.policyId}" is stored`);
     throw error;
   });
-  const input: InvoiceCollectionInput = {
-    invoice: {
-      invoiceId: request.invoiceId,
-      invoiceNumber: request.invoiceNumber,
-      amount: request.amount,
-      issueDate: request.issueDate,
-      dueDate: request.dueDate,
-      paymentLink: request.paymentLink,
-    },
-    customer: request.customer,
-    policy,
-  };
-  // Read first only when the request says where the customer is: a change there makes the outreach's hours stale.
-  const hoursBefore = request.customer.timeZone !== undefined || request.customer.country !== undefined
-    ? await customerHours(deps.db, request.customer.customerId) : undefined;
-  const saved = await saveInvoice(deps.db, input);
-  if (saved === 'conflict') {
-    throw new ConflictError('Conflict', `invoiceId: invoice ${request.invoiceId} is already registered with different details`,
+  if (saved.outcome === 'conflict') {
+    throw new ConflictError('Conflict', `invoiceId: invoice ${invoiceId} is already registered with different details`,
       { field: 'invoiceId', reason: 'is already registered with a different number, amount, currency, dates or customer' });
   }
-  if (saved === 'existing') {
-    // A repeat starts the workflow (if the first request never did) with the input saved the first
-    // time, as reconciliation would: the pinned policy version and the customer as first registered.
-    // Customer details other than the id do not make a repeat a conflict, so they may differ here.
-    const stored = await deps.db.query<{ policy_id: string; policy_version: number; customer_snapshot: CustomerDetails | null }>(
-      'SELECT policy_id, policy_version, customer_snapshot FROM invoices WHERE invoice_id = $1', [request.invoiceId]);
-    const [row] = stored.rows;
-    input.policy = await policyVersion(deps.db, row.policy_id, row.policy_version);
-    if (row.customer_snapshot) input.customer = row.customer_snapshot;
-  }
+  // A repeat starts the workflow (if the first request never did) with the input saved the first
+  // time, as reconciliation would: the pinned policy version and the customer as first registered.
+  // Customer details other than the id do not make a repeat a conflict, so they may differ here.
+  const input: InvoiceCollectionInput = {
+    invoice,
+    customer: saved.firstCustomer ?? customer,
+    policy: await policyVersion(deps.db, saved.policy.policyId, saved.policy.version),
+  };
   await startInvoiceCollection(deps.client, deps.taskQueue, input);
-  if (hoursBefore && hoursChanged(hoursBefore, request.customer)) await tellOutreachHoursChanged(deps.client, request.customer);
+  if (hoursBefore && hoursChanged(hoursBefore, customer)) await tellOutreachHoursChanged(deps.client, customer);
   return {
-    created: saved === 'created',
-    workflowId: invoiceWorkflowId(request.invoiceId),
-    policy: { policyId: input.policy.policyId, version: input.policy.version },
+    created: saved.outcome === 'created',
+    workflowId: invoiceWorkflowId(invoiceId),
+    policy: saved.policy,
   };
 }
 

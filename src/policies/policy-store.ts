@@ -25,11 +25,34 @@ export async function latestPolicy(db: Pool, policyId = DEFAULT_POLICY.policyId)
   return parseStored(result.rows[0].document);
 }
 
-/** One stored version of a policy. */
+/**
+ * One stored version of a policy. A stored version never changes (a change is a new version), so
+ * each database's versions are kept once read: a registration reads its policy without a round trip.
+ */
 export async function policyVersion(db: Pool, policyId: string, version: number): Promise<CollectionsPolicy> {
-  const result = await db.query<{ document: string | object }>('SELECT document::text AS document FROM policies WHERE policy_id = $1 AND version = $2', [policyId, version]);
-  if (result.rowCount === 0) throw new PolicyNotFoundError(`policy "${policyId}" v${version} is not stored`);
-  return parseStored(result.rows[0].document);
+  const kept = versionsReadFrom(db);
+  const key = `${version}:${policyId}`;
+  let parsed = kept.get(key);
+  if (!parsed) {
+    const result = await db.query<{ document: string | object }>('SELECT document::text AS document FROM policies WHERE policy_id = $1 AND version = $2', [policyId, version]);
+    if (result.rowCount === 0) throw new PolicyNotFoundError(`policy "${policyId}" v${version} is not stored`);
+    parsed = parseOnce(result.rows[0].document);
+    kept.set(key, parsed);
+    if (kept.size > PARSED_DOCUMENTS_KEPT) kept.delete(kept.keys().next().value as string);
+  }
+  return structuredClone(parsed); // callers may change theirs
+}
+
+/** Versions read, by database (a pool is one database; tests and tools may hold several). */
+const versionsByDatabase = new WeakMap<Pool, Map<string, CollectionsPolicy>>();
+
+function versionsReadFrom(db: Pool): Map<string, CollectionsPolicy> {
+  let kept = versionsByDatabase.get(db);
+  if (!kept) {
+    kept = new Map();
+    versionsByDatabase.set(db, kept);
+  }
+  return kept;
 }
 
 /**
@@ -40,6 +63,10 @@ const parsedDocuments = new Map<string, CollectionsPolicy>();
 const PARSED_DOCUMENTS_KEPT = 64;
 
 function parseStored(stored: string | object): CollectionsPolicy {
+  return structuredClone(parseOnce(stored)); // callers may change theirs
+}
+
+function parseOnce(stored: string | object): CollectionsPolicy {
   const text = typeof stored === 'string' ? stored : JSON.stringify(stored);
   let parsed = parsedDocuments.get(text);
   if (!parsed) {
@@ -47,7 +74,7 @@ function parseStored(stored: string | object): CollectionsPolicy {
     parsedDocuments.set(text, parsed);
     if (parsedDocuments.size > PARSED_DOCUMENTS_KEPT) parsedDocuments.delete(parsedDocuments.keys().next().value as string);
   }
-  return structuredClone(parsed); // callers may change theirs
+  return parsed;
 }
 
 /** The outcome of saving a new version: stored, the same as the latest (nothing stored), or a stale edit. */
