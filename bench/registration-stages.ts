@@ -6,21 +6,17 @@
  *
  *   npm run bench:stages        (STAGES_COUNT=240 calls per part at concurrency 16)
  */
-import type { Server } from 'node:http';
-import { authenticateKey, createApiKey } from '../src/api/access/api-keys';
-import { createApp } from '../src/api/app';
+import { authenticateKey } from '../src/api/access/api-keys';
 import { addDays, isoDateOf } from '../src/domain/calendar';
 import { DEFAULT_POLICY } from '../src/domain/policy/default-policy';
 import { saveRegistration } from '../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../src/invoices/start-collection';
-import { createLogger } from '../src/logger';
 import { policyVersion } from '../src/policies/policy-store';
 import type { InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
 import { load, machine, reproduce } from './bench-machine';
 import { PIN_SERVER } from './core-pinning';
-import { jsonClient } from './json-client';
 import { cpuByProcess, cpuPerOperation } from './process-cpu';
-import { BENCH_RATE_LIMIT, SERVER_NAME, SERVER_SETTING, startServerAndLedger } from './server-stack';
+import { SERVER_NAME, SERVER_SETTING, serveApi, startServerAndLedger } from './server-stack';
 
 const COUNT = Number(process.env.STAGES_COUNT ?? 240);
 const TASK_QUEUE = 'registration-stages'; // no worker polls it: only the start is timed
@@ -46,13 +42,7 @@ async function timed(count: number, concurrency: number, work: (index: number) =
 async function main(): Promise<void> {
   console.log(`registration stages — ${new Date().toISOString()}; ${SERVER_NAME}; ${machine()}; ${load()}`);
   const { env, db, stop } = await startServerAndLedger();
-  const { key } = await createApiKey(db, { holder: 'stages bench', role: 'system' });
-  const server: Server = await new Promise((resolve) => {
-    const listening = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent'), rateLimit: BENCH_RATE_LIMIT }).listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const address = server.address();
-  const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
-  const http = jsonClient(api, { authorization: `Bearer ${key}` });
+  const { key, http, close } = await serveApi(db, env.client, TASK_QUEUE, 'stages bench');
   try {
     for (const concurrency of [1, 16]) {
       const count = concurrency === 1 ? Math.max(20, Math.floor(COUNT / 4)) : COUNT;
@@ -83,7 +73,7 @@ async function main(): Promise<void> {
     }
     console.log(`\nreproduce: ${reproduce('bench:stages', { STAGES_COUNT: COUNT, ...(PIN_SERVER ? { BENCH_PIN_SERVER: 1 } : {}), ...SERVER_SETTING })}`);
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    await close();
     await stop();
   }
 }

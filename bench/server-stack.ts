@@ -26,7 +26,7 @@ import { createCollectionsWorker } from '../src/temporal/worker';
 import { startTemporalCluster } from '../test/support/temporal-cluster';
 import { scratchDir } from '../test/support/scratch';
 import { PIN_SERVER, pinServerApart } from './core-pinning';
-import { jsonClient } from './json-client';
+import { jsonClient, type JsonClient } from './json-client';
 import { startedProcesses } from './process-cpu';
 import { quietTemporalLogs } from './quiet-logs';
 
@@ -117,6 +117,34 @@ async function startClusterServer(adminUrl: string): Promise<{ env: BenchServer;
   };
 }
 
+/** The HTTP API on a free loopback port, called with a system key. */
+export interface BenchApi {
+  /** The system key the calls carry. */
+  key: string;
+  http: JsonClient;
+  /** POSTs and answers the parsed body; anything but a 2xx throws. */
+  post(route: string, body: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export async function serveApi(db: Pool, client: Client, taskQueue: string, holder = 'bench ERP'): Promise<BenchApi> {
+  const app = createApp({ db, client, taskQueue, log: createLogger('silent'), rateLimit: BENCH_RATE_LIMIT });
+  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const address = server.address();
+  const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
+  const { key } = await createApiKey(db, { holder, role: 'system' });
+  const http = jsonClient(api, { authorization: `Bearer ${key}` });
+  return {
+    key, http,
+    async post(route, body) {
+      const response = await http.post(route, body);
+      if (response.status >= 300) throw new Error(`${route}: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body;
+    },
+    close: () => new Promise((resolve) => { server.close(() => resolve()); }),
+  };
+}
+
 export async function startServerStack(wrap: (real: CollectionsActivities) => CollectionsActivities): Promise<ServerStack> {
   const { env, db, stop } = await startServerAndLedger();
   const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
@@ -124,21 +152,12 @@ export async function startServerStack(wrap: (real: CollectionsActivities) => Co
   const echoBundle = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'echo-workflow.ts'), logger: new DefaultLogger('ERROR') });
   const echoWorker = await Worker.create({ connection: env.nativeConnection, namespace: 'default', taskQueue: ECHO_TASK_QUEUE, workflowBundle: echoBundle });
   const running = Promise.all([worker.run(), echoWorker.run()]);
-  const app = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent'), rateLimit: BENCH_RATE_LIMIT });
-  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-  const address = server.address();
-  const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
-  const { key } = await createApiKey(db, { holder: 'bench ERP', role: 'system' });
-  const http = jsonClient(api, { authorization: `Bearer ${key}` });
+  const api = await serveApi(db, env.client, TASK_QUEUE);
   return {
     env, db,
-    async post(route, body) {
-      const response = await http.post(route, body);
-      if (response.status >= 300) throw new Error(`${route}: ${response.status} ${JSON.stringify(response.body)}`);
-      return response.body;
-    },
+    post: api.post,
     async teardown() {
-      await new Promise((resolve) => server.close(resolve));
+      await api.close();
       worker.shutdown();
       echoWorker.shutdown();
       await running;

@@ -5,21 +5,16 @@
  *
  *   npm run bench                      (BENCH_INVOICES=500 BENCH_CONCURRENCY=16 to change the load, BENCH_SERVER=cluster)
  */
-import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { TemplateLibrary } from '../src/notices/template-library';
-import { createApiKey } from '../src/api/access/api-keys';
-import { createApp } from '../src/api/app';
 import { addDays, isoDateOf } from '../src/domain/calendar';
 import { DEFAULT_POLICY } from '../src/domain/policy/default-policy';
 import { saveInvoice } from '../src/invoices/invoice-store';
 import { startInvoiceCollection } from '../src/invoices/start-collection';
-import { createLogger } from '../src/logger';
 import { createCollectionsWorker } from '../src/temporal/worker';
 import { load, machine, reproduce } from './bench-machine';
-import { BENCH_RATE_LIMIT, SERVER_NAME, SERVER_SETTING, startServerAndLedger } from './server-stack';
-import { jsonClient } from './json-client';
+import { SERVER_NAME, SERVER_SETTING, serveApi, startServerAndLedger } from './server-stack';
 import { cpuBetween, cpuByProcess, formatPerOperation, sumCpu } from './process-cpu';
 import type { InvoiceCollectionInput } from '../workflows/invoice-collection/definitions';
 
@@ -54,17 +49,7 @@ function invoice(prefix: string, index: number): InvoiceCollectionInput {
 async function throughputAndLatency(): Promise<void> {
   const { env, db, stop } = await startServerAndLedger();
   const activities = createActivities({ db, templates: new TemplateLibrary(), from: 'ar@example.com', companyName: 'Bench Co.', collectionsPhone: '+1 555 0100' });
-  const app = createApp({ db, client: env.client, taskQueue: TASK_QUEUE, log: createLogger('silent'), rateLimit: BENCH_RATE_LIMIT });
-  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-  const address = server.address();
-  const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
-  const { key } = await createApiKey(db, { holder: 'bench ERP', role: 'system' });
-  const http = jsonClient(api, { authorization: `Bearer ${key}` });
-  const post = async (route: string, body: unknown) => {
-    const response = await http.post(route, body);
-    if (response.status >= 300) throw new Error(`${route}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
-  };
+  const { post, close } = await serveApi(db, env.client, TASK_QUEUE);
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   try {
@@ -127,7 +112,7 @@ async function throughputAndLatency(): Promise<void> {
       console.log(`payment -> new balance latency  p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   (${latencies.length} payments, ${label}, concurrency ${concurrency})`);
     }
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    await close();
     worker?.shutdown();
     await running;
     await stop();
