@@ -4,6 +4,7 @@
  * typo fails here, not at day 30). A short document is completed from the default policy first.
  */
 import { DEFAULT_POLICY } from '../domain/policy/default-policy';
+import { POLICY_TEXT_CONTROLS } from '../domain/policy/policy-text';
 import { parsePolicy, type CollectionsPolicy, type DunningStep, type PolicyProblem } from '../domain/policy/schema';
 import type { TemplateLibrary } from '../notices/template-library';
 
@@ -37,9 +38,7 @@ export function validatePolicy(document: unknown, templates: TemplateLibrary): P
   return problems.length > 0 ? { ok: false, problems } : parsed;
 }
 
-// NUL cannot be stored in a jsonb document; the other control characters (tab and line breaks
-// aside) have no place in a policy and would reach the checklist and the strategy pack.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CONTROL = new RegExp(`[${POLICY_TEXT_CONTROLS}]`);
 // Nor can half of a UTF-16 surrogate pair on its own.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

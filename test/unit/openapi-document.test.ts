@@ -125,6 +125,37 @@ test('free text and one-line fields: the document\'s pattern accepts exactly wha
   }
 });
 
+test('a policy\'s free text and account conditions: the document refuses what the API refuses', () => {
+  const policy = document.components.schemas.CollectionsPolicyDocument;
+  // Every string of a policy carries a rule the document states (a pattern, a list, a format).
+  const unhinted: string[] = [];
+  const walk = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${at}/${i}`));
+    else if (node && typeof node === 'object') {
+      const schema = node as Json;
+      if (schema.type === 'string' && !['pattern', 'enum', 'const', 'format'].some((key) => key in schema)) unhinted.push(at);
+      for (const [key, value] of Object.entries(schema)) walk(value, `${at}/${key}`);
+    }
+  };
+  walk(policy, '');
+  expect(unhinted).toEqual([]);
+
+  const ajv = new Ajv2020({ strict: false });
+  const check = ajv.compile({ type: 'string', pattern: policy.properties.name.pattern });
+  const templates = new TemplateLibrary();
+  const example: Json = { ...(REQUEST_EXAMPLES.savePolicy as Json), version: 1 };
+  const samples = ['Standard terms', 'two\nlines', 'tab\there', 'cr\r', ...Array.from({ length: 0x20 }, (_, code) => `a${String.fromCharCode(code)}b`), 'del\u007f', 'c1\u0085'];
+  const disagree = samples.filter((name) => check(name) !== validatePolicy({ ...example, name }, templates).ok);
+  expect(disagree.map((value) => JSON.stringify(value))).toEqual([]);
+
+  const step = (example.dunningSteps as Json[])[0];
+  const withCondition = (whenAccount: Json) => ({ ...example, dunningSteps: [{ ...step, whenAccount }] });
+  const conform = schemaValidator();
+  for (const whenAccount of [{}, { overdueInvoicesAtLeast: 2 }]) {
+    expect(conform('CollectionsPolicyDocument', withCondition(whenAccount)).length === 0).toBe(validatePolicy(withCondition(whenAccount), templates).ok);
+  }
+});
+
 test('currencies and time zones are listed, and repeated list items are refused in the document too', () => {
   const schemas = document.components.schemas;
   expect(schemas.Money.properties.currency.enum).toEqual(expect.arrayContaining(['USD', 'EUR', 'JPY', 'KWD']));

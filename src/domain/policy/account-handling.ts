@@ -1,5 +1,6 @@
 /** How accounts are handled: contact rules, disputes and escalations that need a person's approval. */
 import { z } from 'zod';
+import { policyText } from './policy-text';
 
 export const DISPUTE_CATEGORIES = ['pricing', 'quantity', 'quality', 'delivery', 'duplicate_charge'] as const;
 /** What a customer disputes. */
@@ -55,7 +56,7 @@ export const contactSchema = z.object({
 export const disputesSchema = z.object({
   categories: z.array(z.enum(DISPUTE_CATEGORIES)).min(1).default([...DISPUTE_CATEGORIES]),
   /** The department that owns each category. */
-  routing: z.record(z.enum(DISPUTE_CATEGORIES), z.string().min(1).max(100)).default({
+  routing: z.record(z.enum(DISPUTE_CATEGORIES), policyText(100)).default({
     pricing: 'sales', quantity: 'operations', quality: 'operations', delivery: 'logistics', duplicate_charge: 'billing',
   }),
   slaBusinessDays: z.number().int().min(1).max(60).default(5),
@@ -67,11 +68,11 @@ export const escalationApprovalsSchema = z.object({
   /** The same for the strategic segment. */
   strategic: z.array(escalationTarget).default(['legal', 'agency']),
   /** Key accounts treated as VIP whatever their segment. */
-  vipCustomerIds: z.array(z.string().min(1).max(100)).default([]),
+  vipCustomerIds: z.array(policyText(100)).default([]),
 }).strict();
 
 export const writeOffApproverSchema = z.object({
-  role: z.string().min(1).max(100),
+  role: policyText(100),
   /** Largest balance this role may write off, in the policy's currency; null means any amount. */
   maxAmountMinor: z.number().int().positive().nullable(),
 }).strict();

@@ -8,6 +8,7 @@ import {
 } from './account-handling';
 import { chargebacksSchema, interestSchema, lateFeeSchema, paymentPlansSchema, settlementSchema, smallBalanceSchema } from './financial-terms';
 
+import { policyText } from './policy-text';
 import { ESCALATION_LEVELS, RISK_TIERS, SEGMENTS, TONES } from './vocabulary';
 
 export { ESCALATION_LEVELS, RISK_TIERS, SEGMENTS, TONES };
@@ -41,7 +42,7 @@ export const accountConditionSchema = z.object({
   overdueInvoicesAtLeast: z.number().int().min(1).max(10_000).optional(),
 }).strict().refine((c) => c.overdueBalanceAtLeastMinor !== undefined || c.overdueInvoicesAtLeast !== undefined, {
   message: 'name overdueBalanceAtLeastMinor, overdueInvoicesAtLeast or both',
-});
+}).meta({ minProperties: 1 }); // the refinement, as the OpenAPI document says it
 export type AccountCondition = z.infer<typeof accountConditionSchema>;
 
 const stepBase = {
@@ -77,7 +78,7 @@ export const dunningStepSchema = z.discriminatedUnion('action', [emailStepSchema
 export type DunningStep = z.infer<typeof dunningStepSchema>;
 
 const agingBucketSchema = z.object({
-  label: z.string().min(1),
+  label: policyText(),
   fromDays: z.number().int().nullable(),
   toDays: z.number().int().nullable(),
 }).strict();
@@ -85,7 +86,7 @@ const agingBucketSchema = z.object({
 export const collectionsPolicySchema = z.object({
   policyId: identifier,
   version: z.number().int().positive(),
-  name: z.string().min(1).max(200),
+  name: policyText(200),
   agingBuckets: z.array(agingBucketSchema).min(1),
   /** Hour of the day (UTC) at which scheduled steps run. */
   sendHourUtc: z.number().int().min(0).max(23).default(9),
