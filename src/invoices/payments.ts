@@ -26,20 +26,20 @@ interface PaymentRow {
 
 /** Applies a payment and returns the new balance; a repeated payment id returns the same answer, applied once. */
 export async function recordPayment(deps: PaymentDependencies, invoiceId: string, request: PaymentInput): Promise<PaymentResult> {
-  // Both reads at once: they sit in front of every payment's answer.
-  const [invoice, posted] = await Promise.all([
-    deps.db.query<InvoiceRow>('SELECT currency, status FROM invoices WHERE invoice_id = $1', [invoiceId]),
-    postedPayment(deps.db, request.paymentId),
-  ]);
-  if (invoice.rowCount === 0) throw new NotFoundError(`invoice ${invoiceId}`);
-  if (invoice.rows[0].currency !== request.amount.currency) {
-    throw new InvalidFieldError('amount.currency', `must be the invoice's currency ${invoice.rows[0].currency}`);
+  // The invoice and any payment already posted under this id, in one read: it sits in front of every payment's answer.
+  const found = await deps.db.query<InvoiceRow & { posted_invoice_id: string | null; posted_amount_minor: number | null }>(
+    `SELECT i.currency, i.status, p.invoice_id AS posted_invoice_id, p.amount_minor AS posted_amount_minor
+     FROM invoices i LEFT JOIN payments p ON p.payment_id = $2 WHERE i.invoice_id = $1`, [invoiceId, request.paymentId]);
+  if (found.rowCount === 0) throw new NotFoundError(`invoice ${invoiceId}`);
+  const [invoice] = found.rows;
+  if (invoice.currency !== request.amount.currency) {
+    throw new InvalidFieldError('amount.currency', `must be the invoice's currency ${invoice.currency}`);
   }
-  if (posted && posted.invoice_id !== invoiceId) {
+  if (invoice.posted_invoice_id !== null && invoice.posted_invoice_id !== invoiceId) {
     throw new ConflictError('Conflict', `paymentId: payment ${request.paymentId} was already applied to another invoice`,
       { field: 'paymentId', reason: 'was already applied to another invoice' });
   }
-  if (posted && posted.amount_minor !== request.amount.amountMinor) {
+  if (invoice.posted_amount_minor !== null && invoice.posted_amount_minor !== request.amount.amountMinor) {
     throw new ConflictError('Conflict', `paymentId: payment ${request.paymentId} was already recorded with a different amount`,
       { field: 'paymentId', reason: 'was already recorded with a different amount' });
   }
@@ -49,7 +49,7 @@ export async function recordPayment(deps: PaymentDependencies, invoiceId: string
     // (a WorkflowUpdateFailedError carrying the typed failure) goes to the caller as it is.
     return await handle.executeUpdate(recordPaymentUpdate, { args: [request] });
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return closedInvoiceAnswer(deps.db, invoiceId, request, invoice.rows[0]);
+    if (error instanceof WorkflowNotFoundError) return closedInvoiceAnswer(deps.db, invoiceId, request, invoice);
     throw error;
   }
 }

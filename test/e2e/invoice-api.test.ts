@@ -137,6 +137,13 @@ test('search attributes make the Web UI list a worklist', async () => {
     return ids;
   }, (ids) => ids.length > 0);
   expect(found).toEqual(['invoice-E2E-SA']);
+  // A payment id already applied to another invoice (ach-1, to E2E-1 above) is refused and applies nothing here.
+  const reused = await call('POST', '/invoices/E2E-SA/payments', { paymentId: 'ach-1', amount: { amountMinor: 100_000, currency: 'USD' } });
+  expect(reused.status).toBe(409);
+  expect(reused.body.errors).toEqual([{ field: 'body.paymentId', reason: 'was already applied to another invoice' }]);
+  const unknown = await call('POST', '/invoices/E2E-NONE/payments', { paymentId: 'ach-9', amount: { amountMinor: 100, currency: 'USD' } });
+  expect(unknown.status).toBe(404);
+  expect((await db.pool.query('SELECT count(*)::int AS n FROM payments WHERE invoice_id = $1', ['E2E-SA'])).rows[0].n).toBe(0);
   const cancel = await call('POST', '/invoices/E2E-SA/cancel', { reason: 'credit note issued' });
   expect(cancel.status).toBe(202);
   expect((await env.client.workflow.getHandle('invoice-E2E-SA').result()).status).toBe('cancelled');
