@@ -143,7 +143,7 @@ function explain(payment: Stage[], bare: Stage[], activityRuns: { startedAt: num
   const activityTask = sum(payment, (label) => label.startsWith('activity started'));
   console.log(activityTask > 0
     ? `  ${activityTask.toFixed(1).padStart(6)} ms  the postPayment activity task (the ledger write; ${percentile(inside, 50).toFixed(1)} ms inside the activity itself)`
-    : `           the ledger write runs as a local activity inside the workflow task above (${percentile(inside, 50).toFixed(1)} ms of it)`);
+    : `           the ledger write runs as a local activity inside the workflow task above (${inside.length > 0 ? `${percentile(inside, 50).toFixed(1)} ms of it` : 'timed only with the worker in this process'})`);
   console.log(`  ${waits.toFixed(1).padStart(6)} ms  waiting to be picked up (task scheduled → started), at most ${longestWait.toFixed(1)} ms at any one step`);
   console.log(`  ${sum(payment, (label) => label.startsWith('update completed')).toFixed(1).padStart(6)} ms  the answer back to the client`);
   console.log('  no timer starts or fires inside the update, and no hand-off waits for a poll or batch interval: the floor is the path\'s shape');
