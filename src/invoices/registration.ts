@@ -42,8 +42,9 @@ export async function registerInvoice(deps: RegistrationDependencies, request: I
   const invoice = { invoiceId, invoiceNumber, amount, issueDate, dueDate, paymentLink };
   // Read first only when the request says where the customer is: a change there makes the outreach's hours stale.
   const hoursBefore = customer.timeZone !== undefined || customer.country !== undefined ? await customerHours(deps.db, customer.customerId) : undefined;
-  const saved = await saveRegistration(deps.db, { invoice, customer, policy: { policyId: request.policyId ?? DEFAULT_POLICY_ID } }).catch((error: unknown) => {
-    if (error instanceof PolicyNotFoundError) throw new InvalidFieldError('policyId', `no policy "${request.policyId}" is stored`);
+  const policyId = request.policyId ?? DEFAULT_POLICY_ID;
+  const saved = await saveRegistration(deps.db, { invoice, customer, policy: { policyId } }).catch((error: unknown) => {
+    if (error instanceof PolicyNotFoundError) throw new InvalidFieldError('policyId', `no policy "${policyId}" is stored`);
     throw error;
   });
   if (saved.outcome === 'conflict') {
