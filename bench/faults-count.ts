@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { invoiceStateQuery, invoiceWorkflowId } from '../workflows/invoice-collection/definitions';
 import type { ReceivedEmail, ResendStandIn } from '../test/support/resend-stand-in';
-import { INVOICE_AMOUNT_MINOR, recipientOf, type Traffic } from './faults-load';
+import { INVOICE_AMOUNT_MINOR, type Traffic } from './faults-load';
 
 export interface Figures {
   lostPayments: string[];

@@ -3,7 +3,6 @@
  * or every open invoice of an older version, through the API on the whole engine.
  */
 import { addDays, isoDateOf } from '../../src/domain/calendar';
-import { DEFAULT_POLICY } from '../../src/domain/policy/default-policy';
 import { EVERY_DAY_POLICY } from '../support/invoice-fixtures';
 import { eventually, startE2eStack, type E2eStack } from '../support/e2e-stack';
 

@@ -5,7 +5,7 @@
  * (src/notices/delivery-events.ts). Like the payment webhooks it takes no API key and is not served
  * (404) while RESEND_WEBHOOK_SECRET is not set.
  */
-import express, { Router, type Request } from 'express';
+import express, { Router } from 'express';
 import { Resend } from 'resend';
 import { z } from 'zod';
 import { loadConfig } from '../../config';

@@ -9,7 +9,7 @@ import { BUSINESS_KEY_PATTERN, businessKey } from '../../domain/invoice-messages
 import { planApprovalMessage, planCancelMessage, planPaymentMessage, planProposalMessage } from '../../domain/payment-plan-messages';
 import { approvePlan, cancelPlan, payPlan, proposePlan, readPlan, recommendTerms, type PlanServiceDependencies } from '../../plans/plan-service';
 import { callerOf } from '../access/access-control';
-import { fieldProblem, fromWorkflowRefusal, parseRequest } from '../problem';
+import { fromWorkflowRefusal, parseRequest } from '../problem';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 
 export const planProposalSchema = planProposalMessage.omit({ proposedBy: true });
